@@ -1,0 +1,61 @@
+// PostgreSQL values in text format -> JSON text an analyst (and a model) can use.
+// Writes straight into an output buffer: results are serialised as they are read, never as a tree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace values {
+
+using Oid = std::uint32_t;
+
+// One row of pg_type, as the database layer reads it once per process.
+struct TypeRow {
+  Oid oid = 0;
+  std::string display_name;  // format_type(oid, NULL): "timestamp with time zone", "integer[]"
+  std::string type_name;     // pg_type.typname: "timestamptz", "_int4", "geometry"
+  char category = 'U';       // pg_type.typcategory
+  Oid element = 0;           // pg_type.typelem for arrays, else 0
+  char delimiter = ',';      // pg_type.typdelim of the element type, for array literals
+  Oid base = 0;              // pg_type.typbasetype for domains, else 0
+};
+
+// What every type OID means for JSON. Built once, then read-only and shared between threads.
+class Catalog {
+ public:
+  // A catalog that knows PostgreSQL's built-in types (fixed OIDs) but no extension types.
+  Catalog();
+  void add(const TypeRow& row);
+  // The name to show for a column of this type; "unknown" for an OID never added.
+  std::string_view display_name(Oid oid) const;
+
+  // What values/ knows of one type; private to values/ (defined in its .cpp files).
+  struct Entry {
+    std::string display_name;
+    int kind = 0;  // values/-private enumeration
+    Oid element = 0;
+    char delimiter = ',';
+  };
+  const Entry* find(Oid oid) const;
+
+ private:
+  std::unordered_map<Oid, Entry> by_oid_;
+};
+
+// Appends the JSON form of one value to `out`.
+//   integers -> numbers (int8 beyond +-2^53 -> strings); numeric -> exact strings;
+//   float -> numbers (NaN/Infinity -> strings); bool -> true/false; timestamptz -> ISO-8601 UTC
+//   "...Z" (the session runs with TimeZone UTC, DateStyle ISO); timestamp -> ISO-8601 as stored;
+//   date/time/interval -> ISO-8601 (IntervalStyle iso_8601); uuid, text -> strings;
+//   json/jsonb -> embedded JSON; arrays -> JSON arrays (nested, NULL -> null);
+//   bytea (hex output) -> base64 string; PostGIS geometry/geography (hex EWKB) -> GeoJSON with a
+//   "crs" member when the SRID is not 4326; anything else -> its text as a string.
+// `text` is the value's text output; SQL NULL is written by the caller as null.
+void append_json(std::string& out, std::string_view text, Oid type, const Catalog& catalog);
+
+// Appends `s` as a JSON string literal (quoted, escaped; invalid UTF-8 replaced by U+FFFD).
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace values
