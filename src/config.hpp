@@ -1,0 +1,35 @@
+// The command line and environment -> one plain struct. The only place that knows option names.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace config {
+
+struct Config {
+  std::string database_url;
+  std::optional<std::string> password;  // read from --database-password-file
+  long max_rows = 10000;
+  int statement_timeout_seconds = 30;
+  int pool_size = 4;
+  bool allow_writable_role = false;
+  std::string analyst;  // shown to the database as application_name
+  // The SSH tunnel: used when ssh_host is set.
+  std::string ssh_host;
+  int ssh_port = 0;
+  std::string ssh_user;
+  std::string ssh_identity;
+  std::string ssh_known_hosts;
+  bool ssh_accept_new = false;
+};
+
+// Either a configuration to serve with, or what to print and the exit code to leave with
+// (--help and --version: 0 on stdout; a bad option or value: 2 with one line on stderr).
+struct Parsed {
+  std::optional<Config> config;
+  int exit_code = 0;
+};
+
+Parsed parse(int argc, char** argv);
+
+}  // namespace config

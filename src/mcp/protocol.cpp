@@ -1,0 +1,104 @@
+#include "mcp/protocol.hpp"
+
+#include "values/values.hpp"
+
+namespace mcp {
+namespace {
+
+// Lists change only with a new binary; clients may cache them for an hour.
+constexpr long kListTtlMs = 3'600'000;
+
+json server_identity(const ServerInfo& info) {
+  return {{"name", info.name}, {"title", info.title}, {"version", info.version}};
+}
+
+json capabilities() { return {{"tools", {{"listChanged", false}}}}; }
+
+std::string identity_meta(const ServerInfo& info) {
+  return R"({"io.modelcontextprotocol/serverInfo":)" + server_identity(info).dump() + "}";
+}
+
+}  // namespace
+
+const std::vector<std::string>& legacy_versions() {
+  static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+  return versions;
+}
+
+json supported_versions() {
+  json all = json::array({kModernVersion});
+  for (const auto& v : legacy_versions()) all.push_back(v);
+  return all;
+}
+
+std::string negotiate_legacy(const json& params) {
+  if (params.is_object() && params.contains("protocolVersion") && params["protocolVersion"].is_string()) {
+    const auto& requested = params["protocolVersion"].get_ref<const std::string&>();
+    for (const auto& v : legacy_versions())
+      if (v == requested) return v;
+  }
+  return legacy_versions().front();
+}
+
+std::optional<std::string> version_error(const json& id, const json& params, bool legacy_session) {
+  const json* meta = params.is_object() && params.contains("_meta") ? &params["_meta"] : nullptr;
+  if (meta && meta->is_object() && meta->contains(kVersionKey)) {
+    // Any version we speak is served as declared; the request carries all it needs.
+    const json& requested = (*meta)[std::string(kVersionKey)];
+    for (const auto& version : supported_versions())
+      if (requested == version) return std::nullopt;
+    return error_response(id, kUnsupportedProtocolVersion, "Unsupported protocol version",
+                          {{"supported", supported_versions()}, {"requested", requested}});
+  }
+  if (legacy_session) return std::nullopt;
+  return error_response(id, kInvalidParams,
+                        "missing _meta \"io.modelcontextprotocol/protocolVersion\": send it with every request "
+                        "(protocol 2026-07-28), or open the session with initialize");
+}
+
+std::string error_response(const json& id, int code, std::string_view message, json data) {
+  json error = {{"code", code}, {"message", message}};
+  if (!data.is_null()) error["data"] = std::move(data);
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}}.dump(-1, ' ', false,
+                                                                               json::error_handler_t::replace);
+}
+
+std::string result_response(const json& id, json result, const ServerInfo& info) {
+  result["resultType"] = "complete";
+  result["_meta"] = {{"io.modelcontextprotocol/serverInfo", server_identity(info)}};
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
+  std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() +
+                    R"(,"result":{"resultType":"complete","content":[{"type":"text","text":)";
+  out.reserve(out.size() + result.json.size() * 2 + 256);
+  values::append_json_string(out, result.json);
+  out += "}]";
+  if (!result.is_error) {
+    out += R"(,"structuredContent":)";
+    out += result.json;
+  }
+  out += R"(,"isError":)";
+  out += result.is_error ? "true" : "false";
+  out += R"(,"_meta":)" + identity_meta(info) + "}}";
+  return out;
+}
+
+json discover_result(const ServerInfo& info) {
+  return {{"supportedVersions", supported_versions()},
+          {"capabilities", capabilities()},
+          {"instructions", info.instructions},
+          {"ttlMs", kListTtlMs},
+          {"cacheScope", "public"}};
+}
+
+json initialize_result(const ServerInfo& info, const std::string& version) {
+  return {{"protocolVersion", version},
+          {"capabilities", capabilities()},
+          {"serverInfo", server_identity(info)},
+          {"instructions", info.instructions}};
+}
+
+}  // namespace mcp

@@ -1,0 +1,125 @@
+// Runs statements for the tools and writes their rows as JSON, within the row and byte budgets.
+#include "guard/guard.hpp"
+#include "tools/tool.hpp"
+
+namespace tools {
+namespace {
+
+std::string failure_text(const db::Failure& failure) {
+  switch (failure.kind) {
+    case db::FailureKind::kSql:
+      return "the query failed: " + failure.message;
+    case db::FailureKind::kTimeout:
+    case db::FailureKind::kCancelled:
+      return failure.message;
+    case db::FailureKind::kConnection:
+      break;
+  }
+  return "the database could not be reached: " + failure.message;
+}
+
+void write_columns(std::string& out, const db::Table& table, const values::Catalog& catalog) {
+  out += "\"columns\":[";
+  for (int c = 0; c < table.column_count(); ++c) {
+    out += c ? ",{\"name\":" : "{\"name\":";
+    values::append_json_string(out, table.column_name(c));
+    out += ",\"type\":";
+    values::append_json_string(out, catalog.display_name(table.column_type(c)));
+    out += '}';
+  }
+  out += ']';
+}
+
+// Appends one value; one larger than the limit is replaced by a note on how to select less of it.
+void write_value(std::string& out, std::optional<std::string_view> text, values::Oid type,
+                 const values::Catalog& catalog, std::size_t max_value_bytes) {
+  if (!text) {
+    out += "null";
+    return;
+  }
+  std::size_t start = out.size();
+  values::append_json(out, *text, type, catalog);
+  if (out.size() - start <= max_value_bytes) return;
+  std::size_t written = out.size() - start;
+  out.resize(start);
+  values::append_json_string(out, "[value omitted: " + std::to_string(written) +
+                                      " bytes as JSON, over the per-value limit; select a part of it, "
+                                      "e.g. left(col, 1000), octet_length(col) or ST_Simplify(geom, …)]");
+}
+
+// Writes the rows that fit; returns how many.
+int write_rows(std::string& out, const db::Table& table, const values::Catalog& catalog, long max_rows,
+               const Limits& limits) {
+  out += ",\"rows\":[";
+  const std::size_t budget_end = out.size() + limits.max_result_bytes;
+  int rows = static_cast<int>(std::min<long>(table.row_count(), max_rows));
+  for (int r = 0; r < rows; ++r) {
+    if (out.size() > budget_end) {
+      rows = r;
+      break;
+    }
+    out += r ? ",[" : "[";
+    for (int c = 0; c < table.column_count(); ++c) {
+      if (c) out += ',';
+      write_value(out, table.value(r, c), table.column_type(c), catalog, limits.max_value_bytes);
+    }
+    out += ']';
+  }
+  out += ']';
+  return rows;
+}
+
+void write_notices(std::string& out, const std::vector<std::string>& notices) {
+  if (notices.empty()) return;
+  out += ",\"notices\":[";
+  for (std::size_t i = 0; i < notices.size(); ++i) {
+    if (i) out += ',';
+    values::append_json_string(out, notices[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices) {
+  guard::Verdict verdict = guard::check(sql);
+  if (!verdict.allowed) return error_result(verdict.reason);
+  // One row more than asked tells us, without counting, that the result was cut.
+  db::Statement statement{std::string(sql), {}, {}};
+  if (verdict.kind == guard::StatementKind::kQuery) statement.fetch_limit = max_rows + 1;
+  db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
+  if (outcome.failure) return error_result(failure_text(*outcome.failure));
+  const db::Table& table = outcome.tables.front();
+  const values::Catalog& catalog = context.database.catalog();
+
+  CallResult result;
+  std::string& out = result.json;
+  out.reserve(256 + static_cast<std::size_t>(table.row_count()) * table.column_count() * 12);
+  out += '{';
+  write_columns(out, table, catalog);
+  int written = write_rows(out, table, catalog, max_rows, context.limits);
+  bool more_rows = table.row_count() > written;
+  if (written < std::min<long>(table.row_count(), max_rows)) {
+    notices.push_back("the result was cut at " + std::to_string(written) + " rows to stay within " +
+                      std::to_string(context.limits.max_result_bytes >> 10) +
+                      " KiB; select fewer columns or aggregate");
+  } else if (more_rows) {
+    notices.push_back("more rows exist than max_rows=" + std::to_string(max_rows) +
+                      "; aggregate, filter, or add ORDER BY … LIMIT to choose which rows you see");
+  }
+  out += ",\"row_count\":" + std::to_string(written) + ",\"truncated\":" + (more_rows ? "true" : "false");
+  write_notices(out, notices);
+  out += '}';
+  return result;
+}
+
+CallResult run_json_statement(Context& context, db::Statement statement, std::string not_found) {
+  db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
+  if (outcome.failure) return error_result(failure_text(*outcome.failure));
+  auto cell = outcome.tables.front().value(0, 0);
+  if (!cell) return error_result(std::move(not_found));
+  // PostgreSQL's json output is loosely spaced; the model's context deserves the compact form.
+  return CallResult{nlohmann::json::parse(*cell).dump(), false};
+}
+
+}  // namespace tools

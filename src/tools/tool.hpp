@@ -1,0 +1,47 @@
+// What every tool is made of. Private to tools/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "tools/tools.hpp"
+
+namespace tools {
+
+struct Context {
+  db::Database& database;
+  const Limits& limits;
+  const db::CancelToken& cancel;
+};
+
+struct Tool {
+  std::string_view name;
+  std::string_view title;
+  std::string_view description;  // written for a model: when to use it, what comes back
+  nlohmann::json input_schema;
+  nlohmann::json output_schema;
+  CallResult (*run)(const nlohmann::json& arguments, Context& context);
+};
+
+// The tools, in the order tools/list shows them (deterministic, for clients' caches).
+const std::vector<Tool>& registry();
+
+// One row per tool, each defined in its own file.
+Tool query_tool();
+Tool list_schemas_tool();
+Tool list_tables_tool();
+Tool describe_table_tool();
+Tool list_functions_tool();
+Tool sample_table_tool();
+
+// Shared helpers.
+CallResult error_result(std::string message);
+// nullopt when `arguments` satisfy `schema` (object/string/integer/boolean, required, minimum,
+// maxLength, additionalProperties:false); otherwise what is wrong, for the model to fix.
+std::optional<std::string> check_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
+// Runs catalog SQL whose single cell is a JSON object; NULL means "not found" -> `not_found`.
+CallResult run_json_statement(Context& context, db::Statement statement, std::string not_found);
+// Runs one guarded user statement and writes {columns, rows, row_count, truncated, notices}.
+CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices);
+std::string quote_identifier(std::string_view name);
+
+}  // namespace tools
