@@ -22,7 +22,9 @@ struct Verdict {
 
 // Parses `sql` and allows it only if it is exactly one SELECT / VALUES / TABLE / WITH-of-SELECTs
 // statement, or EXPLAIN (without ANALYZE) of one, that calls no function acting outside the query.
-// A parse error, a NUL byte or anything the parser cannot read is a refusal. Thread-safe.
+// A parse error, a NUL byte or anything the parser cannot read is a refusal, as is SQL over 256 KiB.
+// Thread-safe (libpg_query's state is thread-local). REQUIRES: the calling thread has at least 2 MiB
+// of stack (glibc's default is 8 MiB): PostgreSQL's parser recurses once per level of nesting.
 Verdict check(std::string_view sql);
 
 }  // namespace guard

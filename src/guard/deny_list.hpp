@@ -1,0 +1,17 @@
+// Functions and relations a read-only analytics query must not touch, each with the reason why.
+// Internal to guard/.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace guard {
+
+// Why a function acts outside the query, e.g. "it signals other sessions", or nothing if it may be
+// called. `name` is the last component of the called name; the match ignores case.
+std::optional<std::string_view> why_function_is_denied(std::string_view name);
+
+// Why a relation may not be read, or nothing if it may. `relname` is unqualified; the match ignores case.
+std::optional<std::string_view> why_relation_is_denied(std::string_view relname);
+
+}  // namespace guard

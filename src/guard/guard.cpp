@@ -1,0 +1,202 @@
+// The guard reads PostgreSQL's raw parse tree as JSON, where every node is {"NodeType": {fields}} and
+// a few typed fields hold a node's fields bare (e.g. "intoClause": {...}, "relation": {"relname": ...}).
+// So the walk looks at node names *and* at the field names that matter ("funcname", "indirection",
+// "relname", "intoClause"), which makes it independent of where in the grammar a node sits.
+#include "guard/guard.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guard/deny_list.hpp"
+#include "guard/parse_tree.hpp"
+#include "guard/statement_names.hpp"
+
+namespace guard {
+namespace {
+
+using nlohmann::json;
+using Refusal = std::optional<std::string>;
+
+constexpr std::string_view kReadOnlyKinds = "SELECT, WITH … SELECT, VALUES, TABLE, EXPLAIN";
+
+// A missing field reads as null, so lookups never copy a subtree and never dangle.
+const json& field(const json& object, const char* key) {
+  static const json kMissing;  // immutable: shared by all threads safely
+  if (!object.is_object()) return kMissing;
+  const auto found = object.find(key);
+  return found != object.end() ? *found : kMissing;
+}
+
+Verdict refuse(std::string_view why_and_what_to_do) {
+  return {.allowed = false,
+          .kind = StatementKind::kQuery,
+          .reason = "refused: " + std::string(why_and_what_to_do)};
+}
+
+std::string with_article(const std::string& name) {
+  const bool vowel = !name.empty() && std::string_view("AEIOU").find(name.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
+// {"DeleteStmt": {...}} -> ("DeleteStmt", {...}).
+std::pair<std::string, const json*> unwrap(const json& node) {
+  if (!node.is_object() || node.size() != 1) return {"", &node};
+  return {node.begin().key(), &node.begin().value()};
+}
+
+// Node names are CamelCase ("SelectStmt", "A_Const"); field names start in lower case.
+bool is_node_name(std::string_view key) {
+  return !key.empty() && key.front() >= 'A' && key.front() <= 'Z';
+}
+
+// "pg_catalog"."set_config" arrives as [{"String": {"sval": "pg_catalog"}}, {"String": {"sval": ...}}].
+std::string dotted_name(const json& name_parts) {
+  std::string dotted;
+  for (const json& part : name_parts) {
+    const json& sval = field(field(part, "String"), "sval");
+    dotted += (dotted.empty() ? "" : ".") + (sval.is_string() ? sval.get<std::string>() : "?");
+  }
+  return dotted;
+}
+
+Refusal check_function(const std::string& shown_name, const std::string& called_name) {
+  const auto why = why_function_is_denied(called_name);
+  if (!why) return std::nullopt;
+  return "function " + shown_name + " acts outside the query (" + std::string(*why) + "); remove it";
+}
+
+Refusal check_function_name(const json& name_parts) {
+  if (!name_parts.is_array() || name_parts.empty()) return std::nullopt;
+  return check_function(dotted_name(name_parts), dotted_name(json::array({name_parts.back()})));
+}
+
+// PostgreSQL reads the field selection `(4711).pg_terminate_backend` as the call
+// pg_terminate_backend(4711), for an argument of any type, so every selected field name is checked.
+// A column reference `t.pg_sleep` is left alone: PostgreSQL reads it as pg_sleep(t) only with the
+// whole row of table t as argument, and no denied function takes a row as its only argument.
+Refusal check_field_selections(const json& indirection) {
+  if (!indirection.is_array()) return std::nullopt;
+  for (const json& step : indirection) {
+    const json& field_name = field(field(step, "String"), "sval");
+    if (!field_name.is_string()) continue;
+    const std::string name = field_name.get<std::string>();
+    if (Refusal refusal = check_function(name, name)) return refusal;
+  }
+  return std::nullopt;
+}
+
+Refusal check_relation_name(const json& relname) {
+  if (!relname.is_string()) return std::nullopt;
+  const auto why = why_relation_is_denied(relname.get_ref<const std::string&>());
+  if (!why) return std::nullopt;
+  return "relation " + relname.get<std::string>() + " may not be read (" + std::string(*why) + "); remove it";
+}
+
+// "LCS_FORNOKEYUPDATE" -> "FOR NO KEY UPDATE".
+std::string locking_clause_text(const json& fields) {
+  const std::string strength = fields.value("strength", std::string());
+  if (strength == "LCS_FORKEYSHARE") return "FOR KEY SHARE";
+  if (strength == "LCS_FORSHARE") return "FOR SHARE";
+  if (strength == "LCS_FORNOKEYUPDATE") return "FOR NO KEY UPDATE";
+  return "FOR UPDATE";
+}
+
+Refusal check_node(std::string_view type, const json& fields) {
+  if (type == "LockingClause") {
+    return locking_clause_text(fields) + " locks rows; remove the locking clause";
+  }
+  // Only SELECT may nest: a CTE (at any depth) that is INSERT/UPDATE/DELETE/MERGE writes data.
+  if (type.ends_with("Stmt") && type != "SelectStmt") {
+    return "only read-only queries are allowed; this query contains " +
+           with_article(statement_name(type, fields)) + " statement (a data-modifying WITH), so remove it";
+  }
+  return std::nullopt;
+}
+
+Refusal check_field(const std::string& key, const json& value) {
+  if (is_node_name(key) && value.is_object()) return check_node(key, value);
+  if (key == "funcname") return check_function_name(value);
+  if (key == "indirection") return check_field_selections(value);
+  if (key == "relname") return check_relation_name(value);
+  if (key == "intoClause") return std::string("SELECT … INTO creates a table; remove the INTO clause");
+  return std::nullopt;
+}
+
+// Visits every node with an explicit stack, not recursion: `SELECT 1+1+…+1` parses into a tree as deep
+// as it is long, and a recursive walk overflowed the stack at 10,000 terms.
+Refusal find_refusal(const json& root) {
+  std::vector<const json*> pending = {&root};
+  while (!pending.empty()) {
+    const json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_array()) {
+      for (const json& item : value) pending.push_back(&item);
+    } else if (value.is_object()) {
+      for (const auto& [key, child] : value.items()) {
+        if (Refusal refusal = check_field(key, child)) return refusal;
+        if (child.is_structured()) pending.push_back(&child);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool has_analyze_option(const json& explain) {
+  const json& options = field(explain, "options");
+  if (!options.is_array()) return false;
+  for (const json& option : options) {
+    // Any ANALYZE, even "(ANALYZE false)": one rule is easier to trust than parsing booleans.
+    if (field(field(option, "DefElem"), "defname") == "analyze") return true;
+  }
+  return false;
+}
+
+Verdict check_explain(const json& explain) {
+  if (has_analyze_option(explain)) {
+    return refuse("EXPLAIN ANALYZE runs the statement; use EXPLAIN without ANALYZE");
+  }
+  const auto [type, fields] = unwrap(field(explain, "query"));
+  if (type != "SelectStmt") {
+    return refuse("EXPLAIN is allowed only of a read-only query; this is EXPLAIN of " +
+                  with_article(statement_name(type, *fields)) + " statement");
+  }
+  return {.allowed = true, .kind = StatementKind::kExplain, .reason = ""};
+}
+
+Verdict check_top_level(const json& statement) {
+  const auto [type, fields] = unwrap(statement);
+  if (type == "SelectStmt") return {.allowed = true, .kind = StatementKind::kQuery, .reason = ""};
+  if (type == "ExplainStmt") return check_explain(*fields);
+  return refuse("only read-only queries are allowed (" + std::string(kReadOnlyKinds) + "); this is " +
+                with_article(statement_name(type, *fields)) + " statement");
+}
+
+Verdict check_statements(const json& statements) {
+  if (!statements.is_array() || statements.empty()) {
+    return refuse("the SQL is empty or only comments; send one query");
+  }
+  if (statements.size() > 1) {
+    return refuse("the SQL holds " + std::to_string(statements.size()) +
+                  " statements; send one statement per call");
+  }
+  const json& statement = field(statements.front(), "stmt");
+  Verdict verdict = check_top_level(statement);
+  if (!verdict.allowed) return verdict;
+  // Walk below the top node: it is already known to be a SELECT or an EXPLAIN.
+  if (Refusal refusal = find_refusal(*unwrap(statement).second)) return refuse(*refusal);
+  return verdict;
+}
+
+}  // namespace
+
+Verdict check(std::string_view sql) {
+  if (sql.find('\0') != std::string_view::npos) {
+    return refuse("the SQL contains a NUL byte; remove it");
+  }
+  const ParseOutcome parsed = parse_sql(std::string(sql));
+  if (!parsed.error.empty()) return refuse(parsed.error);
+  return check_statements(field(parsed.tree, "stmts"));
+}
+
+}  // namespace guard
