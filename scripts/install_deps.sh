@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Install everything needed to build and test fleet-analytics-mcp on Debian/Ubuntu.
+#
+#   scripts/install_deps.sh           install what is missing (apt-get, as root or via sudo)
+#   scripts/install_deps.sh --check   only report what is missing; exit 1 if anything is
+#
+# Idempotent: when everything is installed it does nothing (not even `apt-get update`).
+# It never starts a system service: while it installs, a temporary
+# /usr/sbin/policy-rc.d answers 101 ("action forbidden") to invoke-rc.d and
+# deb-systemd-invoke, so the postgresql and openssh-server packages install without
+# starting their daemons (the tests run their own throwaway servers instead; see
+# scripts/pg_sandbox.sh). A policy-rc.d that already exists is left alone.
+set -euo pipefail
+
+readonly PROG="${0##*/}"
+
+die() {
+  printf '%s: error: %s\n' "$PROG" "$*" >&2
+  exit 1
+}
+info() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
+check_only=0
+case "${1:-}" in
+  '') ;;
+  --check) check_only=1 ;;
+  -h | --help)
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+    exit 0
+    ;;
+  *) die "unknown argument '$1' (usage: $PROG [--check])" ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  die "this script needs a Debian/Ubuntu system (dpkg + apt-get). On other systems install the equivalents of: build-essential cmake pkg-config libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev postgresql + postgis 3 openssh-server openssh-client"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Run as root, or through sudo when we are not root.
+SUDO=()
+if [[ $EUID -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo -- env DEBIAN_FRONTEND=noninteractive)
+  fi
+fi
+as_root() {
+  if [[ $EUID -ne 0 && ${#SUDO[@]} -eq 0 ]]; then
+    die "installing packages needs root: re-run as root, or install sudo and re-run"
+  fi
+  "${SUDO[@]}" "$@"
+}
+
+is_installed() {
+  local status
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) || return 1
+  [[ $status == ii* ]]
+}
+
+BASE_PACKAGES=(
+  build-essential cmake pkg-config
+  libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev
+  postgresql
+  openssh-server openssh-client
+)
+
+updated=0
+apt_update_once() {
+  if [[ $updated -eq 0 ]]; then
+    info "apt-get update"
+    as_root apt-get -q -o Dpkg::Use-Pty=0 update >/dev/null
+    updated=1
+  fi
+}
+
+# "15+248+deb12u2" -> 15 ; "1:16+257build1" -> 16 (an epoch is dropped).
+major_of() {
+  local v=${1#*:}
+  v=${v%%+*}
+  v=${v%%.*}
+  [[ $v =~ ^[0-9]+$ ]] || return 1
+  printf '%s\n' "$v"
+}
+
+missing=()
+for p in "${BASE_PACKAGES[@]}"; do
+  is_installed "$p" || missing+=("$p")
+done
+
+# PostGIS must match the PostgreSQL major that the `postgresql` metapackage brings:
+# the installed one if present, otherwise apt's candidate.
+pg_major=""
+if is_installed postgresql; then
+  pg_major=$(major_of "$(dpkg-query -W -f='${Version}' postgresql)") || pg_major=""
+fi
+if [[ -z $pg_major ]]; then
+  # Only reached when postgresql is missing, so an update is needed anyway.
+  if [[ $check_only -eq 0 ]]; then apt_update_once; fi
+  candidate=$(apt-cache policy postgresql 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
+  if [[ -n $candidate && $candidate != "(none)" ]]; then
+    pg_major=$(major_of "$candidate") || pg_major=""
+  fi
+fi
+if [[ -n $pg_major ]]; then
+  postgis_pkg="postgresql-${pg_major}-postgis-3"
+  is_installed "$postgis_pkg" || missing+=("$postgis_pkg")
+elif [[ $check_only -eq 1 ]]; then
+  missing+=("postgresql-<major>-postgis-3")
+else
+  die "cannot tell which PostgreSQL major apt would install (apt-cache policy postgresql shows no candidate); check /etc/apt/sources.list and run 'apt-get update'"
+fi
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  info "all build and test dependencies are installed${pg_major:+ (PostgreSQL $pg_major + PostGIS 3)}"
+  exit 0
+fi
+
+if [[ $check_only -eq 1 ]]; then
+  info "missing packages: ${missing[*]}"
+  info "install them with: scripts/install_deps.sh"
+  exit 1
+fi
+
+info "installing: ${missing[*]}"
+apt_update_once
+
+# Keep maintainer scripts from starting daemons while we install (see header).
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+cleanup() {
+  if [[ $created_policy -eq 1 ]]; then
+    as_root rm -f "$policy" || info "warning: could not remove temporary $policy; remove it by hand"
+  fi
+}
+trap cleanup EXIT
+if [[ ! -e $policy ]]; then
+  tmp_policy=$(mktemp)
+  printf '#!/bin/sh\n# temporary, written by fleet-analytics-mcp scripts/install_deps.sh\nexit 101\n' >"$tmp_policy"
+  as_root install -m 0755 "$tmp_policy" "$policy"
+  rm -f "$tmp_policy"
+  created_policy=1
+fi
+
+as_root apt-get -q -y -o Dpkg::Use-Pty=0 install --no-install-recommends "${missing[@]}"
+
+info "installed: ${missing[*]}"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds fleet-analytics-mcp and runs every test: the README's second command.
+#
+#   scripts/test.sh [--sanitize] [--no-deps] [CTEST ARGS...]
+#
+#   1. installs what is missing (scripts/install_deps.sh; sudo if not root)
+#   2. builds with warnings as errors into build-tests/ (--sanitize: AddressSanitizer and
+#      UndefinedBehaviorSanitizer, into build-asan/)
+#   3. starts a throwaway PostgreSQL + PostGIS sandbox with the small fleet dataset on a free
+#      loopback port, and removes it again when the tests end, whatever their result
+#   4. runs every test with CTest (unit tests, the real binary over stdio, the SSH tunnel
+#      against a real sshd); extra arguments go to ctest, e.g. -R integration
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+readonly SCRIPT_DIR REPO_DIR
+
+build_dir=$REPO_DIR/build-tests
+cmake_flags=(-DFAM_WERROR=ON)
+do_deps=1
+while (($#)); do
+  case $1 in
+    --sanitize)
+      build_dir=$REPO_DIR/build-asan
+      cmake_flags+=(-DFAM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+      ;;
+    --no-deps) do_deps=0 ;;
+    *) break ;;
+  esac
+  shift
+done
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+if ((do_deps)); then
+  step "installing what is missing"
+  "$SCRIPT_DIR/install_deps.sh"
+fi
+
+step "building into ${build_dir#"$REPO_DIR"/}"
+cmake -S "$REPO_DIR" -B "$build_dir" "${cmake_flags[@]}" >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
+
+free_port() {
+  local port
+  for port in $(seq 55433 55533); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port in 55433-55533" >&2
+  return 1
+}
+
+step "starting the sandbox database"
+sandbox=$(mktemp -d /tmp/fam-test-pg.XXXXXX)
+rmdir "$sandbox"  # pg_sandbox.sh creates it with the right owner
+trap '"$SCRIPT_DIR/pg_sandbox.sh" stop "$sandbox" >/dev/null 2>&1 || true' EXIT
+"$SCRIPT_DIR/pg_sandbox.sh" start "$sandbox" "$(free_port)" >/dev/null
+"$SCRIPT_DIR/pg_sandbox.sh" load "$sandbox" --scale small >/dev/null
+eval "$("$SCRIPT_DIR/pg_sandbox.sh" env "$sandbox")"
+
+step "running the tests"
+# The ASan runtime reports leaks at exit; libpq and libssh2 keep nothing we own past exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$build_dir" --output-on-failure "$@"
