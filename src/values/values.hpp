@@ -31,13 +31,16 @@ class Catalog {
   // The name to show for a column of this type; "unknown" for an OID never added.
   std::string_view display_name(Oid oid) const;
 
-  // What values/ knows of one type; private to values/ (defined in its .cpp files).
+  // What values/ knows of one type; private to values/ (Kind is defined in values/kind.hpp).
+  enum class Kind : std::uint8_t;
   struct Entry {
     std::string display_name;
-    int kind = 0;  // values/-private enumeration
-    Oid element = 0;
+    Kind kind{};
+    Oid element = 0;  // arrays: the element type
+    Oid base = 0;     // domains: the base type (followed when converting)
     char delimiter = ',';
   };
+  // nullptr for an OID never added.
   const Entry* find(Oid oid) const;
 
  private:
