@@ -37,6 +37,9 @@ class Server {
   }
 
   void handle_line(const std::string& line);
+  void reply_internal_error(const std::string& what) {
+    writer_.write_line(error_response(nullptr, kInternalError, "Internal error: " + what + "; please report it"));
+  }
   void reply_too_long() {
     writer_.write_line(error_response(nullptr, kInvalidRequest, "message longer than 16 MiB; send less"));
   }
@@ -71,7 +74,7 @@ void Server::handle_line(const std::string& line) {
         nullptr, kInvalidRequest, "Invalid Request: send one JSON-RPC object per line (batches are not used)"));
   json id = message.contains("id") ? message["id"] : json();
   bool has_id = message.contains("id");
-  if (message.value("jsonrpc", "") != "2.0" || !message.contains("method") || !message["method"].is_string()) {
+  if (message["jsonrpc"] != "2.0" || !message.contains("method") || !message["method"].is_string()) {
     if (!message.contains("method") && (message.contains("result") || message.contains("error")))
       return;  // a response to nothing we asked: ignore
     return writer_.write_line(
@@ -175,7 +178,11 @@ int serve(tools::Toolbox& toolbox, const ServerInfo& info, int in_fd, int out_fd
   for (;;) {
     switch (reader.next(line)) {
       case LineReader::Status::kLine:
-        server.handle_line(line);
+        try {
+          server.handle_line(line);
+        } catch (const std::exception& e) {  // once per message: answer it, keep serving
+          server.reply_internal_error(e.what());
+        }
         break;
       case LineReader::Status::kTooLong:
         server.reply_too_long();

@@ -65,6 +65,8 @@ TEST_CASE("malformed messages get the right JSON-RPC errors and the server goes 
   CHECK(client.receive()["error"]["code"] == -32600);
   client.send_line(R"({"jsonrpc":"2.0","id":3})");
   CHECK(client.receive()["error"]["code"] == -32600);
+  client.send_line(R"({"jsonrpc":2,"id":3,"method":"tools/list"})");
+  CHECK(client.receive()["error"]["code"] == -32600);
   client.send_line(R"({"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"})");
   CHECK(client.receive()["error"]["code"] == -32600);
   client.send_line(R"({"jsonrpc":"2.0","id":4,"method":"tools/list","params":[1]})");
