@@ -1,0 +1,152 @@
+// Forwarding through the session: refusals, bulk data both ways, concurrency, losing the session.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "support.hpp"
+
+using namespace tunnel_test;
+
+namespace {
+
+struct Fixture {
+  ClientEnv env;
+  SshServer server;
+  EchoServer echo;
+  KeyPair key = make_key(env.home.path(), "client", "ed25519");
+  tunnel::Options options = options_for(server, key, env, echo.port());
+};
+
+// Connects, lets the tunnel fail the connection, returns what it said.
+std::string failed_forward(const tunnel::Tunnel& t) {
+  int fd = connect_unix(t);
+  REQUIRE(fd >= 0);
+  CHECK(read_to_eof(fd).empty());  // closed by the tunnel without data
+  close(fd);
+  return t.last_error();
+}
+
+}  // namespace
+
+TEST_CASE("forward refused by permitopen is reported by last_error", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key, "permitopen=\"127.0.0.1:1\"");
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  CHECK(opened.tunnel->last_error() == "");
+  std::string error = failed_forward(*opened.tunnel);
+  CHECK_THAT(error, Catch::StartsWith("ssh: the server refused to forward to 127.0.0.1:" +
+                                      std::to_string(f.echo.port())));
+  CHECK_THAT(error, Catch::Contains("permitopen"));
+}
+
+TEST_CASE("forward to a port where nothing listens says the target connect failed", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  f.options.target_port = free_port();
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  CHECK_THAT(failed_forward(*opened.tunnel),
+             Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(f.options.target_port)));
+}
+
+TEST_CASE("forwarding moves megabytes both ways at once intact", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  std::string data(8 << 20, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 7919) >> 3);
+  CHECK(echo_through(*opened.tunnel, data) == data);
+  CHECK(opened.tunnel->last_error() == "");
+}
+
+TEST_CASE("forwarding serves several connections concurrently over one session", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  constexpr int kConnections = 12;
+  std::vector<std::string> sent(kConnections), received(kConnections);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kConnections; ++i) {
+    sent[i] = std::string(200'000 + i * 1000, static_cast<char>('a' + i));
+    clients.emplace_back([&, i] { received[i] = echo_through(*opened.tunnel, sent[i]); });
+  }
+  for (auto& c : clients) c.join();
+  for (int i = 0; i < kConnections; ++i) CHECK(received[i] == sent[i]);
+  CHECK(f.server.log().find("Accepted publickey") ==
+        f.server.log().rfind("Accepted publickey"));  // one login
+}
+
+TEST_CASE("losing the SSH connection closes forwarded connections; the next one reconnects",
+          "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  int fd = connect_unix(*opened.tunnel);
+  REQUIRE(fd >= 0);
+  char byte = 'x';
+  REQUIRE(send(fd, &byte, 1, MSG_NOSIGNAL) == 1);
+  REQUIRE(recv(fd, &byte, 1, 0) == 1);  // the channel is up
+  f.server.kill_connections();
+  CHECK(read_to_eof(fd).empty());
+  close(fd);
+  CHECK_THAT(opened.tunnel->last_error(),
+             Catch::StartsWith("ssh: connection to 127.0.0.1:" + std::to_string(f.server.port()) + " lost"));
+  CHECK_THAT(opened.tunnel->last_error(), Catch::Contains("reconnecting on the next connection"));
+  CHECK(echo_through(*opened.tunnel, "again") == "again");
+}
+
+TEST_CASE("an idle session dropped by the server is replaced on the next connection", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  f.server.kill_connections();
+  CHECK(echo_through(*opened.tunnel, "after idle loss") == "after idle loss");
+}
+
+TEST_CASE("reconnecting checks the host key again", "[tunnel][forward]") {
+  Fixture f;
+  f.server.authorize(f.key);
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  write_file(f.options.known_hosts, "");  // the host is no longer trusted
+  f.server.kill_connections();
+  int fd = connect_unix(*opened.tunnel);
+  REQUIRE(fd >= 0);
+  CHECK(read_to_eof(fd).empty());
+  close(fd);
+  CHECK_THAT(opened.tunnel->last_error(), Catch::Contains("is not known"));
+}
+
+TEST_CASE("a key added by tunnel_account.sh forwards to its permitopen only, until revoked",
+          "[tunnel][forward]") {
+  Fixture f;
+  std::string script = std::string(FAM_SOURCE_DIR) + "/scripts/tunnel_account.sh";
+  std::string common =
+      " --key " + f.key.private_path + ".pub --authorized-keys " + f.server.authorized_keys_path();
+  run(script + " add" + common + " --db-port " + std::to_string(f.echo.port()) + " --comment analyst");
+  run(script + " add" + common + " --db-port " + std::to_string(f.echo.port()));  // idempotent
+  std::string keys = read_file(f.server.authorized_keys_path());
+  CHECK(keys == "restrict,port-forwarding,permitopen=\"127.0.0.1:" + std::to_string(f.echo.port()) +
+                    "\",command=\"/bin/false\" " + f.key.public_line + "\n");
+  {
+    auto opened = tunnel::Tunnel::open(f.options);
+    REQUIRE(opened.error == "");
+    CHECK(echo_through(*opened.tunnel, "allowed") == "allowed");
+    EchoServer other;
+    auto o = f.options;
+    o.target_port = other.port();
+    auto elsewhere = tunnel::Tunnel::open(o);
+    REQUIRE(elsewhere.error == "");
+    CHECK_THAT(failed_forward(*elsewhere.tunnel), Catch::Contains("refused to forward"));
+  }
+  run(script + " revoke" + common);
+  CHECK(read_file(f.server.authorized_keys_path()).empty());
+  CHECK_THAT(tunnel::Tunnel::open(f.options).error, Catch::Contains("refused every key"));
+}

@@ -1,0 +1,210 @@
+#include "tunnel/forwarder.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace tunnel {
+namespace {
+
+bool is_eagain(int rc) {
+  return rc == LIBSSH2_ERROR_EAGAIN;
+}
+
+}  // namespace
+
+Forwarder::Forwarder(Endpoint endpoint, Session session, int listen_fd)
+    : endpoint_(std::move(endpoint)), listen_fd_(listen_fd), session_(std::move(session)) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    set_error(std::string("tunnel: cannot start the forwarding thread: pipe: ") + std::strerror(errno));
+    return;
+  }
+  wake_read_.reset(fds[0]);
+  wake_write_.reset(fds[1]);
+  libssh2_session_set_blocking(session_->ssh.get(), 0);
+  thread_ = std::thread([this] { run(); });
+}
+
+Forwarder::~Forwarder() {
+  if (!thread_.joinable()) return;
+  char byte = 0;
+  while (write(wake_write_.get(), &byte, 1) < 0 && errno == EINTR) {
+  }
+  thread_.join();
+}
+
+std::string Forwarder::last_error() const {
+  std::lock_guard lock(error_mutex_);
+  return last_error_;
+}
+
+void Forwarder::set_error(std::string message) {
+  std::lock_guard lock(error_mutex_);
+  last_error_ = std::move(message);
+}
+
+void Forwarder::run() {
+  std::vector<pollfd> fds;
+  for (;;) {
+    bool progress = pump_all();
+    int timeout = progress ? 0 : keepalive_ms();  // may lose the session: before choosing the fds
+    fds.assign({{wake_read_.get(), POLLIN, 0}, {listen_fd_, POLLIN, 0}, {-1, 0, 0}});
+    if (session_) {
+      bool reading = (links_.empty() && !idle_data_) || !closing_.empty() ||
+                     std::any_of(links_.begin(), links_.end(),
+                                 [](const auto& l) { return !l->channel || l->wants_channel_input(); });
+      bool writing = libssh2_session_block_directions(session_->ssh.get()) & LIBSSH2_SESSION_BLOCK_OUTBOUND;
+      auto events = static_cast<short>((reading ? POLLIN : 0) | (writing ? POLLOUT : 0) |
+                                       (links_.empty() && closing_.empty() ? POLLRDHUP : 0));
+      fds[2] = {events ? session_->socket.get() : -1, events, 0};
+    }
+    for (const auto& l : links_) {
+      auto events =
+          static_cast<short>((l->wants_local_input() ? POLLIN : 0) | (l->to_local.empty() ? 0 : POLLOUT));
+      fds.push_back({events ? l->local.get() : -1, events, 0});
+    }
+    if (poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) break;
+    if (fds[0].revents) break;
+    if (fds[1].revents & POLLIN) accept_all();
+    if (fds[2].revents && session_ && links_.empty() && closing_.empty()) check_idle_session();
+  }
+  drop_session();
+}
+
+// One pass over every connection; true if anything moved (or is waiting in libssh2's buffers).
+// The channel opening goes last: it is the pass's last read of the socket, and what that read
+// queues for other channels is found by has_buffered_work() instead of waiting for the socket.
+bool Forwarder::pump_all() {
+  if (!session_ && !links_.empty() && !ensure_session()) links_.clear();
+  if (!session_) return false;
+  if (!links_.empty()) idle_data_ = false;  // channel calls read whatever was waiting
+  bool progress = false;
+  for (size_t i = 0; i < links_.size() && session_;) {
+    progress |= links_[i]->channel ? settle(i, pump(*links_[i], wire(), error_scratch_)) : (++i, false);
+  }
+  if (session_) close_channels();
+  auto pending = std::find_if(links_.begin(), links_.end(), [](const auto& l) { return !l->channel; });
+  if (session_ && pending != links_.end()) {
+    size_t i = static_cast<size_t>(pending - links_.begin());
+    progress |= settle(i, open_channel(*links_[i], wire(), endpoint_, error_scratch_));
+  }
+  // One extra pass for work libssh2 holds; not two in a row, so a wrong guess cannot spin.
+  bool recheck =
+      !progress && !rechecked_ && session_ &&
+      std::any_of(links_.begin(), links_.end(), [](const auto& l) { return has_buffered_work(*l); });
+  rechecked_ = recheck;
+  return progress || recheck;
+}
+
+// Acts on what a step did to links_[i]; advances i past it unless it was removed. True = progress.
+bool Forwarder::settle(size_t& i, Step step) {
+  std::string error = std::exchange(error_scratch_, "");
+  if (step == Step::kSessionLost) {
+    lose_session(error);
+    return true;
+  }
+  if (!error.empty()) set_error(error);
+  if (step != Step::kDone) {
+    ++i;
+    return step == Step::kProgress;
+  }
+  if (links_[i]->channel) closing_.push_back(std::move(links_[i]->channel));
+  links_.erase(links_.begin() + static_cast<std::ptrdiff_t>(i));
+  return true;
+}
+
+// Frees closed connections' channels; libssh2_channel_free waits for the server's CLOSE.
+void Forwarder::close_channels() {
+  for (size_t i = 0; i < closing_.size();) {
+    int rc = finish_sending(
+        wire(), [&] { return libssh2_channel_free(closing_[i].get()); }, is_eagain);
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+      ++i;
+      continue;
+    }
+    (void)closing_[i].release();  // freed by libssh2, whatever rc says
+    closing_.erase(closing_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+void Forwarder::accept_all() {
+  for (;;) {
+    Fd fd(accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!fd) return;
+    if (!ensure_session()) continue;  // closing fd: the client sees the connection drop
+    links_.push_back(std::make_unique<Link>(std::move(fd)));
+  }
+}
+
+// Reconnects after a loss, with the same checks (host key, login) as the first time.
+bool Forwarder::ensure_session() {
+  if (session_ && links_.empty() && closing_.empty()) check_idle_session();  // died while idle?
+  if (session_) return true;
+  auto fresh = open_session(endpoint_);
+  if (!fresh) {
+    set_error(fresh.error());
+    return false;
+  }
+  session_.emplace(std::move(*fresh));
+  libssh2_session_set_blocking(session_->ssh.get(), 0);
+  return true;
+}
+
+// Without channels libssh2 offers no call that reads the socket, so what the server sends to an
+// idle session (its host keys after login, a keepalive probe) waits there for the next channel;
+// meanwhile only the connection's end is watched (POLLRDHUP). An idle session that ended is
+// dropped quietly: nothing was lost, and the next connection logs in again.
+void Forwarder::check_idle_session() {
+  pollfd p{session_->socket.get(), POLLIN | POLLRDHUP, 0};
+  if (poll(&p, 1, 0) <= 0) return;
+  if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return drop_session();
+  idle_data_ = true;
+}
+
+void Forwarder::lose_session(const std::string& why) {
+  set_error("ssh: connection to " + endpoint_.address() + " lost (" + why +
+            "); reconnecting on the next connection");
+  // Connections whose channel was not open yet have lost nothing: they get one new session.
+  std::vector<std::unique_ptr<Link>> waiting;
+  for (auto& link : links_) {
+    if (!link->channel && !link->retried) {
+      link->retried = true;
+      waiting.push_back(std::move(link));
+    }
+  }
+  drop_session();
+  links_ = std::move(waiting);  // pump_all() reconnects for them
+}
+
+// Closes every local connection (their clients see the drop) and the session.
+void Forwarder::drop_session() {
+  if (session_) {
+    libssh2_session_set_blocking(session_->ssh.get(), 1);
+    libssh2_session_set_timeout(session_->ssh.get(), 1000);
+  }
+  links_.clear();
+  closing_.clear();
+  session_.reset();
+  idle_data_ = false;
+}
+
+// Milliseconds until the next keepalive is due (-1: no session, nothing to keep alive).
+int Forwarder::keepalive_ms() {
+  if (!session_) return -1;
+  if (libssh2_session_block_directions(session_->ssh.get()) & LIBSSH2_SESSION_BLOCK_OUTBOUND) return 1000;
+  int next = 0;
+  if (libssh2_keepalive_send(session_->ssh.get(), &next) != 0) {
+    lose_session(describe_loss(session_->ssh.get()));
+    return 0;
+  }
+  return std::max(next, 1) * 1000;
+}
+
+}  // namespace tunnel

@@ -1,0 +1,102 @@
+#include "tunnel/net.hpp"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace tunnel {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Writes that stay unacknowledged this long fail the socket, so a host that vanished without a
+// FIN/RST is noticed after a keepalive instead of after the kernel's ~15 minutes of retries.
+constexpr unsigned kTcpUserTimeoutMs = 60'000;
+
+struct AddrInfoFree {
+  void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
+};
+
+std::string numeric_address(const addrinfo* ai) {
+  char host[NI_MAXHOST] = "";
+  getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
+  return host;
+}
+
+void tune(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // queries are small: no Nagle delay
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &kTcpUserTimeoutMs, sizeof kTcpUserTimeoutMs);
+}
+
+// 0 on success, else an errno value (ETIMEDOUT when the deadline passes).
+int connect_one(const addrinfo* ai, Clock::time_point deadline, Fd& out) {
+  Fd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+  if (!fd) return errno;
+  if (connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
+    if (errno != EINPROGRESS) return errno;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    pollfd p{fd.get(), POLLOUT, 0};
+    int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (ready == 0) return ETIMEDOUT;
+    if (ready < 0) return errno;
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) return err;
+  }
+  tune(fd.get());
+  out = std::move(fd);
+  return 0;
+}
+
+std::string describe_failure(int err, const std::string& where, const std::string& tried,
+                             std::chrono::milliseconds timeout) {
+  std::string prefix = "ssh: connection to " + where;
+  if (err == ECONNREFUSED) {
+    return prefix + " refused (" + tried + "): is sshd running there, and is the port right (--ssh-port)?";
+  }
+  if (err == ETIMEDOUT) {
+    return prefix + " timed out after " + std::to_string(timeout.count()) + " ms (" + tried +
+           "): is the host up and reachable from here (VPN, firewall)?";
+  }
+  if (err == ENETUNREACH || err == EHOSTUNREACH) {
+    return prefix + " failed: host unreachable (" + tried + "): check the network or VPN";
+  }
+  return prefix + " failed (" + tried + "): " + std::strerror(err);
+}
+
+}  // namespace
+
+Result<Fd> connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* raw = nullptr;
+  int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &raw);
+  std::unique_ptr<addrinfo, AddrInfoFree> list(raw);
+  if (rc != 0) {
+    return Error{"ssh: cannot resolve " + host + ": " + gai_strerror(rc) +
+                 " (check --ssh-host, or HostName in the ssh config)"};
+  }
+  auto deadline = Clock::now() + timeout;
+  int last_err = ETIMEDOUT;
+  std::string tried;
+  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
+    Fd fd;
+    last_err = connect_one(ai, deadline, fd);
+    if (last_err == 0) return fd;
+    tried += (tried.empty() ? "" : ", ") + numeric_address(ai);
+  }
+  return Error{describe_failure(last_err, host + ":" + std::to_string(port), tried, timeout)};
+}
+
+}  // namespace tunnel

@@ -1,0 +1,76 @@
+#include "tunnel/session.hpp"
+
+#include "tunnel/auth.hpp"
+#include "tunnel/known_hosts.hpp"
+#include "tunnel/net.hpp"
+
+namespace tunnel {
+namespace {
+
+// Sent without asking for a reply (an idle session cannot read one, see Forwarder); a dead peer is
+// then noticed when the unacknowledged keepalive hits the socket's TCP user timeout.
+constexpr int kKeepaliveSeconds = 15;
+
+// AES-CTR first: AES-NI makes it the fastest cipher libssh2 1.10 offers (it has neither
+// chacha20-poly1305 nor AES-GCM).
+constexpr const char* kCiphers = "aes128-ctr,aes256-ctr,aes192-ctr";
+constexpr const char* kMacs = "hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+
+std::string handshake_error(LIBSSH2_SESSION* s, const Endpoint& e) {
+  if (libssh2_session_last_errno(s) == LIBSSH2_ERROR_TIMEOUT) {
+    return "ssh: " + e.address() + " accepted the connection but the SSH handshake did not finish within " +
+           std::to_string(e.timeout.count()) + " ms";
+  }
+  return "ssh: SSH handshake with " + e.address() + " failed (" + last_ssh_error(s) +
+         "): is it an SSH server?";
+}
+
+}  // namespace
+
+std::string last_ssh_error(LIBSSH2_SESSION* session) {
+  char* message = nullptr;
+  int len = 0;
+  libssh2_session_last_error(session, &message, &len, 0);
+  return message && len > 0 ? std::string(message, len) : "unknown error";
+}
+
+std::string describe_loss(LIBSSH2_SESSION* session) {
+  switch (libssh2_session_last_errno(session)) {
+    case LIBSSH2_ERROR_SOCKET_DISCONNECT:
+      return "the server closed the connection";
+    case LIBSSH2_ERROR_SOCKET_RECV:
+      return "network error while receiving";
+    case LIBSSH2_ERROR_SOCKET_SEND:
+      return "network error while sending";
+    case LIBSSH2_ERROR_SOCKET_TIMEOUT:
+    case LIBSSH2_ERROR_TIMEOUT:
+      return "no answer from the server";
+    default:
+      return last_ssh_error(session);
+  }
+}
+
+Result<Session> open_session(const Endpoint& e) {
+  ensure_libssh2();
+  auto socket = connect_tcp(e.hostname, e.port, e.timeout);
+  if (!socket) return Error{socket.error()};
+  Session session{std::move(*socket), std::make_unique<PacketPool>(), nullptr};
+  session.ssh.reset(libssh2_session_init_ex(PacketPool::allocate, PacketPool::release, PacketPool::reallocate,
+                                            session.pool.get()));
+  LIBSSH2_SESSION* s = session.ssh.get();
+  if (!s) return Error{"ssh: out of memory starting an SSH session"};
+  libssh2_session_set_blocking(s, 1);
+  libssh2_session_set_timeout(s, static_cast<long>(e.timeout.count()));
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, hostkey_preference(s, e).c_str());
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_CS, kCiphers);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_SC, kCiphers);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_CS, kMacs);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_SC, kMacs);
+  if (libssh2_session_handshake(s, session.socket.get()) != 0) return Error{handshake_error(s, e)};
+  if (auto refused = verify_host_key(s, e)) return Error{*refused};
+  if (auto refused = authenticate(s, e)) return Error{*refused};
+  libssh2_keepalive_config(s, 0, kKeepaliveSeconds);
+  return session;
+}
+
+}  // namespace tunnel

@@ -1,0 +1,55 @@
+#include "tunnel/socket_dir.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace tunnel {
+namespace {
+
+// libpq opens one connection per worker; a short queue is enough while the session reconnects.
+constexpr int kBacklog = 64;
+
+std::string base_directory() {
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");  // NOLINT(concurrency-mt-unsafe): read-only use
+  return runtime && *runtime ? runtime : "/tmp";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SocketDir>> SocketDir::create(int port) {
+  std::string tmpl = base_directory() + "/fleet-tunnel-XXXXXX";
+  std::vector<char> buffer(tmpl.begin(), tmpl.end());
+  buffer.push_back('\0');
+  if (!mkdtemp(buffer.data())) {  // mkdtemp makes it 0700
+    return Error{"tunnel: cannot create a directory " + tmpl + ": " + std::strerror(errno)};
+  }
+  std::string dir = buffer.data();
+  std::unique_ptr<SocketDir> sd(new SocketDir(dir, dir + "/.s.PGSQL." + std::to_string(port)));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (sd->path_.size() >= sizeof addr.sun_path) {
+    return Error{"tunnel: socket path " + sd->path_ +
+                 " is too long; set XDG_RUNTIME_DIR to a shorter directory"};
+  }
+  std::memcpy(addr.sun_path, sd->path_.c_str(), sd->path_.size() + 1);
+  sd->listener_ = Fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!sd->listener_ || bind(sd->listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(sd->listener_.get(), kBacklog) != 0) {
+    return Error{"tunnel: cannot listen on " + sd->path_ + ": " + std::strerror(errno)};
+  }
+  return sd;
+}
+
+SocketDir::~SocketDir() {
+  listener_.reset();
+  unlink(path_.c_str());
+  rmdir(directory_.c_str());
+}
+
+}  // namespace tunnel

@@ -1,0 +1,68 @@
+// tunnel: reach a PostgreSQL server that is only visible from an SSH host.
+//
+// Tunnel::open() logs in to the SSH host (host key checked against OpenSSH's known_hosts, keys from
+// ssh-agent or an identity file) and then serves a Unix socket `<socket_directory>/.s.PGSQL.<port>`
+// inside a fresh 0700 directory. Every connection accepted there is forwarded over the one SSH
+// session as a direct-tcpip channel to target_host:target_port, so libpq connects with
+// `host=<socket_directory> port=<port>`. No TCP port is ever opened on this machine.
+//
+// The only includer of libssh2.h is this library; this header is all its users see.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace tunnel {
+
+struct Options {
+  std::string host;         // --ssh-host; may be a Host alias from the ssh config file
+  int port = 0;             // --ssh-port; 0 = from the ssh config, else 22
+  std::string user;         // --ssh-user; empty = from the ssh config, else $USER
+  std::string identity;     // --ssh-identity; empty = config IdentityFile, else ~/.ssh/id_{ed25519,ecdsa,rsa}
+  std::string known_hosts;  // --ssh-known-hosts; empty = ~/.ssh/known_hosts
+  std::string config_file;  // empty = ~/.ssh/config (a missing file is fine)
+  bool accept_new = false;  // --ssh-accept-new: record an unknown host's key (never a changed one)
+  std::string target_host;  // the database host as seen from the SSH host
+  int target_port = 5432;
+  std::chrono::milliseconds connect_timeout{10000};  // TCP connect, then SSH handshake and login
+};
+
+class Tunnel;
+
+// Either a running tunnel or a one-line error that says what to do ("ssh: ...").
+struct OpenResult {
+  std::unique_ptr<Tunnel> tunnel;
+  std::string error;
+  explicit operator bool() const { return tunnel != nullptr; }
+};
+
+class Tunnel {
+ public:
+  // Connects and logs in now, so that a wrong host, key or known_hosts entry is reported here.
+  // Forwarding failures later (refused by permitopen, session lost) are reported by last_error().
+  static OpenResult open(const Options& options);
+
+  // Stops the forwarding thread, closes the session and every forwarded connection, and removes
+  // the socket and its directory.
+  ~Tunnel();
+  Tunnel(const Tunnel&) = delete;
+  Tunnel& operator=(const Tunnel&) = delete;
+
+  // The directory holding the socket: libpq's `host`. Constant for the tunnel's life.
+  const std::string& socket_directory() const;
+  // libpq's `port`: the number in the socket's name (the target port).
+  int port() const;
+  // The SSH user actually logged in as (after the ssh config and $USER), e.g. for application_name.
+  const std::string& user() const;
+  // Why the most recent forwarded connection failed, or "" if none has. Thread-safe.
+  // e.g. "ssh: connection to db.internal:22 lost (...); reconnecting on the next connection"
+  std::string last_error() const;
+
+ private:
+  struct Impl;
+  explicit Tunnel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tunnel
