@@ -1,5 +1,7 @@
 // fleet-analytics-mcp: options -> database -> check the role -> serve MCP on stdin/stdout.
 // Nothing but protocol messages is ever written to stdout; diagnostics go to stderr.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -8,6 +10,7 @@
 #include "db/db.hpp"
 #include "mcp/server.hpp"
 #include "tools/tools.hpp"
+#include "tunnel/tunnel.hpp"
 #include "version.hpp"
 
 namespace {
@@ -15,6 +18,7 @@ namespace {
 // Exit codes other programs (and the doctor) can tell apart.
 constexpr int kExitDatabase = 3;       // the database could not be reached or read
 constexpr int kExitWritableRole = 4;   // the role could change data and --allow-writable-role is absent
+constexpr int kExitTunnel = 5;         // the SSH tunnel could not be opened
 
 void say(const std::string& line) { std::fprintf(stderr, "fleet-analytics-mcp: %s\n", line.c_str()); }
 
@@ -42,8 +46,43 @@ bool role_is_acceptable(const db::ServerFacts& facts, bool allow_writable) {
   return false;
 }
 
+// Opens the SSH tunnel when one is configured and points the database settings through it.
+// Returns false (after saying why) when it cannot be opened.
+bool route_through_tunnel(const config::Config& c, db::Settings& settings, std::unique_ptr<tunnel::Tunnel>& out) {
+  std::string error;
+  auto endpoint = db::tcp_endpoint(c.database_url, error);
+  if (!endpoint) {
+    say(error);
+    return false;
+  }
+  tunnel::Options options;
+  options.host = c.ssh_host;
+  options.port = c.ssh_port;
+  options.user = c.ssh_user;
+  options.identity = c.ssh_identity;
+  options.known_hosts = c.ssh_known_hosts;
+  options.accept_new = c.ssh_accept_new;
+  options.target_host = endpoint->host;
+  options.target_port = endpoint->port;
+  tunnel::OpenResult opened = tunnel::Tunnel::open(options);
+  if (!opened) {
+    say(opened.error);
+    return false;
+  }
+  out = std::move(opened.tunnel);
+  settings.host_override = out->socket_directory();
+  settings.port_override = std::to_string(out->port());
+  if (c.analyst.empty()) settings.application_name = "fleet-analytics-mcp/" + out->user();
+  tunnel::Tunnel* tunnel = out.get();
+  settings.explain_unreachable = [tunnel] { return tunnel->last_error(); };
+  return true;
+}
+
 int serve(const config::Config& c) {
-  db::Database database(database_settings(c));
+  db::Settings settings = database_settings(c);
+  std::unique_ptr<tunnel::Tunnel> tunnel;  // outlives the database that connects through it
+  if (!c.ssh_host.empty() && !route_through_tunnel(c, settings, tunnel)) return kExitTunnel;
+  db::Database database(std::move(settings));
   if (auto failure = database.start()) {
     say(failure->message);
     return kExitDatabase;
@@ -69,6 +108,9 @@ int serve(const config::Config& c) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a client that went away is noticed by write(), not a signal
+  // glibc gives each worker thread its own arena, which keeps the peak of every large result it
+  // ever built (measured: 58 MB instead of 25 MB after 10,000-row calls); two arenas stay flat.
+  mallopt(M_ARENA_MAX, 2);
   config::Parsed parsed = config::parse(argc, argv);
   if (!parsed.config) return parsed.exit_code;
   try {

@@ -34,6 +34,30 @@ std::string cursor_prefix(std::size_t index) {
   return "DECLARE " + cursor_name(index) + " NO SCROLL CURSOR FOR ";
 }
 
+std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error) {
+  char* parse_error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(conninfo.c_str(), &parse_error),
+                                                                       PQconninfoFree);
+  if (!options) {
+    error = "cannot read --database-url: " + first_line(parse_error ? parse_error : "out of memory");
+    PQfreemem(parse_error);
+    return std::nullopt;
+  }
+  Endpoint endpoint{"localhost", 5432};
+  for (auto* o = options.get(); o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    std::string_view key = o->keyword;
+    if (key == "host") endpoint.host = o->val;
+    if (key == "port") endpoint.port = std::atoi(o->val);
+  }
+  if (endpoint.host.front() == '/' || endpoint.host.find(',') != std::string::npos || endpoint.port <= 0) {
+    error = "--database-url must name one TCP host and port as the SSH host sees them, e.g. "
+            "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
+    return std::nullopt;
+  }
+  return endpoint;
+}
+
 Connection::Connection(PGconn* conn, std::chrono::seconds statement_timeout)
     : conn_(conn), canceller_(PQgetCancel(conn)), statement_timeout_(statement_timeout) {}
 
@@ -43,15 +67,21 @@ std::unique_ptr<Connection> Connection::open(const Settings& settings, std::opti
                                 "keepalives_idle", "keepalives_interval", "keepalives_count"};
   std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "10",
                                 "30", "10", "3"};
-  if (settings.password) {
-    keys.push_back("password");
-    vals.push_back(settings.password->c_str());
-  }
+  auto add = [&](const char* key, const std::optional<std::string>& value) {
+    if (!value) return;
+    keys.push_back(key);
+    vals.push_back(value->c_str());
+  };
+  add("password", settings.password);
+  add("host", settings.host_override);
+  add("port", settings.port_override);
   keys.push_back(nullptr);
   vals.push_back(nullptr);
   std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), vals.data(), 1));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     std::string why = conn ? first_line(PQerrorMessage(conn.get())) : "out of memory";
+    if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : ""; !route.empty())
+      why += "; " + route;
     failure = Failure{FailureKind::kConnection, "",
                       "cannot connect to the database: " + why +
                           " (check --database-url, the password, and that the database or SSH tunnel is "
@@ -59,7 +89,9 @@ std::unique_ptr<Connection> Connection::open(const Settings& settings, std::opti
     return nullptr;
   }
   PQsetnonblocking(conn.get(), 1);
-  return std::unique_ptr<Connection>(new Connection(conn.release(), settings.statement_timeout));
+  auto connection = std::unique_ptr<Connection>(new Connection(conn.release(), settings.statement_timeout));
+  connection->explain_ = settings.explain_unreachable;
+  return connection;
 }
 
 bool Connection::reusable() const {
@@ -97,9 +129,9 @@ void Connection::send_call(std::span<const Statement> statements) {
 }
 
 Failure Connection::connection_failure(std::string_view what) const {
-  return Failure{FailureKind::kConnection, "",
-                 std::string(what) + ": " + first_line(PQerrorMessage(conn_.get())) +
-                     " (the connection was dropped; the next call reconnects)"};
+  std::string why = std::string(what) + ": " + first_line(PQerrorMessage(conn_.get()));
+  if (std::string route = explain_ ? explain_() : ""; !route.empty()) why += "; " + route;
+  return Failure{FailureKind::kConnection, "", why + " (the connection was dropped; the next call reconnects)"};
 }
 
 }  // namespace db

@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -57,6 +58,7 @@ class Connection {
   std::unique_ptr<PGconn, ConnDeleter> conn_;
   std::unique_ptr<PGcancel, CancelDeleter> canceller_;
   std::chrono::seconds statement_timeout_;
+  std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool deadline_passed_ = false;
   bool broken_ = false;

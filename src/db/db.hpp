@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -77,6 +78,11 @@ struct Outcome {
 struct Settings {
   std::string conninfo;                 // a libpq URI or key=value string
   std::optional<std::string> password;  // from a password file; else libpq's own sources
+  // Where to connect instead of the URI's host and port, e.g. an SSH tunnel's socket directory.
+  std::optional<std::string> host_override;
+  std::optional<std::string> port_override;
+  // Says why the way to the database failed (e.g. the tunnel's last error); "" if it knows nothing.
+  std::function<std::string()> explain_unreachable;
   std::string application_name = "fleet-analytics-mcp";
   std::chrono::seconds statement_timeout{30};
   int pool_size = 4;
@@ -90,6 +96,15 @@ struct ServerFacts {
   bool has_postgis = false;
   bool has_timescaledb = false;
 };
+
+// The host and port a connection string names, as the database host sees them.
+struct Endpoint {
+  std::string host;
+  int port = 5432;
+};
+// Reads `conninfo` with libpq's own parser; nullopt with `error` set when it cannot be read or
+// names no TCP host (a Unix socket path cannot be reached through a tunnel).
+std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error);
 
 class Connection;
 

@@ -55,7 +55,8 @@ std::string dotted_name(const json& name_parts) {
   std::string dotted;
   for (const json& part : name_parts) {
     const json& sval = field(field(part, "String"), "sval");
-    dotted += (dotted.empty() ? "" : ".") + (sval.is_string() ? sval.get<std::string>() : "?");
+    if (!dotted.empty()) dotted += '.';
+    dotted += sval.is_string() ? sval.get_ref<const std::string&>() : std::string("?");
   }
   return dotted;
 }
