@@ -1,0 +1,100 @@
+#include "direct_pg.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace bench {
+namespace {
+
+// Mirrors src/db/connection.cpp, so that the reference pays what the server's pipeline pays.
+constexpr const char* kSessionSettings =
+    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
+    " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
+    " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
+    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)";
+
+[[noreturn]] void fail(PGconn* conn, const std::string& doing) {
+  throw std::runtime_error("direct libpq: " + doing + ": " + PQerrorMessage(conn));
+}
+
+void send(PGconn* conn, const char* sql, int n_params = 0, const char* const* params = nullptr) {
+  if (!PQsendQueryParams(conn, sql, n_params, nullptr, params, nullptr, nullptr, 0)) fail(conn, sql);
+}
+
+void sync(PGconn* conn) {
+  if (!PQpipelineSync(conn)) fail(conn, "sync");
+}
+
+// Reads the results of `statements` pipelined statements and then their sync.
+void read_segment(PGconn* conn, int statements) {
+  for (int i = 0; i < statements; ++i) {
+    PgResult result(PQgetResult(conn), PQclear);
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(conn, "pipelined statement");
+    PgResult end(PQgetResult(conn), PQclear);  // the null that closes each statement's results
+  }
+  PgResult synced(PQgetResult(conn), PQclear);
+  if (PQresultStatus(synced.get()) != PGRES_PIPELINE_SYNC) fail(conn, "pipeline sync");
+}
+
+}  // namespace
+
+PgConn connect(const Credentials& credentials) {
+  const char* keys[] = {"dbname", "password", "connect_timeout", "application_name", nullptr};
+  const char* values[] = {credentials.url.c_str(), credentials.password.c_str(), "10", "fam_bench", nullptr};
+  PgConn conn(PQconnectdbParams(keys, values, 1), PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) fail(conn.get(), "connect " + credentials.url);
+  return conn;
+}
+
+void enter_pipeline_mode(PGconn* conn) {
+  if (!PQenterPipelineMode(conn)) fail(conn, "pipeline mode");
+}
+
+void run_trivial_transaction(PGconn* conn) {
+  send(conn, "BEGIN READ ONLY");
+  send(conn, "SELECT 1");
+  send(conn, "ROLLBACK");
+  sync(conn);
+  read_segment(conn, 3);
+}
+
+void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows) {
+  const char* timeouts[] = {"30000", "1000", "60000"};
+  std::string declare = "DECLARE c NO SCROLL CURSOR FOR " + sql;
+  std::string fetch = "FETCH FORWARD " + std::to_string(fetch_rows) + " FROM c";
+  send(conn, "BEGIN READ ONLY");
+  send(conn, kSessionSettings, 3, timeouts);
+  send(conn, declare.c_str());
+  send(conn, fetch.c_str());
+  sync(conn);
+  send(conn, "ROLLBACK");
+  sync(conn);
+  send(conn, "DISCARD ALL");
+  sync(conn);
+  read_segment(conn, 4);
+  read_segment(conn, 1);
+  read_segment(conn, 1);
+}
+
+std::size_t fetch_all_values(PGconn* conn, const std::string& sql) {
+  PgResult result(PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), PQclear);
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) fail(conn, "fetch");
+  std::size_t bytes = 0;
+  int rows = PQntuples(result.get()), columns = PQnfields(result.get());
+  for (int row = 0; row < rows; ++row) {
+    for (int column = 0; column < columns; ++column) {
+      // strlen touches every byte, as the server's conversion to JSON must.
+      bytes += std::strlen(PQgetvalue(result.get(), row, column));
+    }
+  }
+  return bytes;
+}
+
+std::string single_value(PGconn* conn, const std::string& sql) {
+  PgResult result(PQexec(conn, sql.c_str()), PQclear);
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) < 1) fail(conn, sql);
+  return PQgetvalue(result.get(), 0, 0);
+}
+
+}  // namespace bench

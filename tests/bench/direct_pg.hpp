@@ -1,0 +1,36 @@
+// The same work done directly with libpq: the yardstick each figure of ours is compared with.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace bench {
+
+using PgConn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+struct Credentials {
+  std::string url;
+  std::string password;
+};
+
+// Connects (bounded by connect_timeout); throws with libpq's message on failure.
+PgConn connect(const Credentials& credentials);
+// Puts the connection into pipeline mode, as the server's connections are.
+void enter_pipeline_mode(PGconn* conn);
+
+// One round trip: BEGIN READ ONLY; SELECT 1; ROLLBACK; sync. Needs pipeline mode.
+void run_trivial_transaction(PGconn* conn);
+// The server's own sequence for `sql`, in one round trip: BEGIN READ ONLY; set_config x8;
+// DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. Needs pipeline mode.
+void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows);
+
+// Runs `sql` (text format) and reads every value, as the server must; the bytes read.
+std::size_t fetch_all_values(PGconn* conn, const std::string& sql);
+// The first value of `sql`'s result (outside pipeline mode).
+std::string single_value(PGconn* conn, const std::string& sql);
+
+}  // namespace bench
