@@ -21,26 +21,36 @@ void add_options(CLI::App& app, Config& c, std::string& password_file) {
                  "file holding the database password (must not be readable by group or others)")
       ->envname("MCP_DATABASE_PASSWORD_FILE");
   app.add_option("--max-rows", c.max_rows, "ceiling on the rows one call may return")
-      ->envname("MCP_MAX_ROWS")->check(CLI::Range(1L, 1'000'000L))->capture_default_str();
+      ->envname("MCP_MAX_ROWS")
+      ->check(CLI::Range(1L, 1'000'000L))
+      ->capture_default_str();
   app.add_option("--statement-timeout", c.statement_timeout_seconds, "seconds one statement may run")
-      ->envname("MCP_STATEMENT_TIMEOUT")->check(CLI::Range(1, 3600))->capture_default_str();
+      ->envname("MCP_STATEMENT_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_option("--pool-size", c.pool_size, "database connections, and so tool calls, at once")
-      ->envname("MCP_POOL_SIZE")->check(CLI::Range(1, 32))->capture_default_str();
+      ->envname("MCP_POOL_SIZE")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
   app.add_flag("--allow-writable-role", c.allow_writable_role,
                "serve even if the database role could write (not recommended)")
       ->envname("MCP_ALLOW_WRITABLE_ROLE");
   app.add_option("--analyst", c.analyst, "your name, shown to the database as application_name")
       ->envname("MCP_ANALYST");
-  app.add_option("--ssh-host", c.ssh_host, "reach the database through an SSH tunnel to this host (or ~/.ssh/config alias)")
+  app.add_option("--ssh-host", c.ssh_host,
+                 "reach the database through an SSH tunnel to this host (or ~/.ssh/config alias)")
       ->envname("MCP_SSH_HOST");
   app.add_option("--ssh-port", c.ssh_port, "SSH port (default 22 or from ~/.ssh/config)")
-      ->envname("MCP_SSH_PORT")->check(CLI::Range(1, 65535));
-  app.add_option("--ssh-user", c.ssh_user, "SSH user (default from ~/.ssh/config, else $USER)")->envname("MCP_SSH_USER");
+      ->envname("MCP_SSH_PORT")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--ssh-user", c.ssh_user, "SSH user (default from ~/.ssh/config, else $USER)")
+      ->envname("MCP_SSH_USER");
   app.add_option("--ssh-identity", c.ssh_identity, "private key file (default: ssh-agent, then ~/.ssh/id_*)")
       ->envname("MCP_SSH_IDENTITY");
   app.add_option("--ssh-known-hosts", c.ssh_known_hosts, "known_hosts file (default ~/.ssh/known_hosts)")
       ->envname("MCP_SSH_KNOWN_HOSTS");
-  app.add_flag("--ssh-accept-new", c.ssh_accept_new, "add an unknown host key to known_hosts (never a changed one)")
+  app.add_flag("--ssh-accept-new", c.ssh_accept_new,
+               "add an unknown host key to known_hosts (never a changed one)")
       ->envname("MCP_SSH_ACCEPT_NEW");
 }
 
@@ -74,7 +84,8 @@ Parsed refuse(const std::string& message) {
 
 Parsed parse(int argc, char** argv) {
   CLI::App app{"Read-only MCP server for the fleet analytics database (stdio).", kProgram};
-  app.set_version_flag("--version", std::string(kProgram) + " " + version::kRelease + " (" + version::kCommit + ")");
+  app.set_version_flag("--version",
+                       std::string(kProgram) + " " + version::kRelease + " (" + version::kCommit + ")");
   Config c;
   std::string password_file;
   add_options(app, c, password_file);
@@ -87,8 +98,9 @@ Parsed parse(int argc, char** argv) {
     return refuse(what + " (see --help)");
   }
   if (c.database_url.empty())
-    return refuse("--database-url (or DATABASE_URL) is required, e.g. "
-                  "--database-url postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db");
+    return refuse(
+        "--database-url (or DATABASE_URL) is required, e.g. "
+        "--database-url postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db");
   if (!password_file.empty()) {
     std::string error;
     c.password = read_password_file(password_file, error);

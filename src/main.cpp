@@ -16,11 +16,13 @@
 namespace {
 
 // Exit codes other programs (and the doctor) can tell apart.
-constexpr int kExitDatabase = 3;       // the database could not be reached or read
-constexpr int kExitWritableRole = 4;   // the role could change data and --allow-writable-role is absent
-constexpr int kExitTunnel = 5;         // the SSH tunnel could not be opened
+constexpr int kExitDatabase = 3;      // the database could not be reached or read
+constexpr int kExitWritableRole = 4;  // the role could change data and --allow-writable-role is absent
+constexpr int kExitTunnel = 5;        // the SSH tunnel could not be opened
 
-void say(const std::string& line) { std::fprintf(stderr, "fleet-analytics-mcp: %s\n", line.c_str()); }
+void say(const std::string& line) {
+  std::fprintf(stderr, "fleet-analytics-mcp: %s\n", line.c_str());
+}
 
 db::Settings database_settings(const config::Config& c) {
   db::Settings s;
@@ -37,7 +39,8 @@ bool role_is_acceptable(const db::ServerFacts& facts, bool allow_writable) {
   std::string why;
   for (const auto& w : facts.write_privileges) why += (why.empty() ? "" : "; ") + w;
   if (allow_writable) {
-    say("warning: role " + facts.role + " could change data (" + why + "); serving because of --allow-writable-role");
+    say("warning: role " + facts.role + " could change data (" + why +
+        "); serving because of --allow-writable-role");
     return true;
   }
   say("refusing to serve: role " + facts.role + " could change data (" + why +
@@ -48,7 +51,8 @@ bool role_is_acceptable(const db::ServerFacts& facts, bool allow_writable) {
 
 // Opens the SSH tunnel when one is configured and points the database settings through it.
 // Returns false (after saying why) when it cannot be opened.
-bool route_through_tunnel(const config::Config& c, db::Settings& settings, std::unique_ptr<tunnel::Tunnel>& out) {
+bool route_through_tunnel(const config::Config& c, db::Settings& settings,
+                          std::unique_ptr<tunnel::Tunnel>& out) {
   std::string error;
   auto endpoint = db::tcp_endpoint(c.database_url, error);
   if (!endpoint) {
@@ -89,8 +93,8 @@ int serve(const config::Config& c) {
   }
   const db::ServerFacts& facts = database.facts();
   if (!role_is_acceptable(facts, c.allow_writable_role)) return kExitWritableRole;
-  say("serving as role " + facts.role + " on PostgreSQL " + facts.server_version +
-      " (PostGIS: " + (facts.has_postgis ? "yes" : "no") + ", TimescaleDB: " + (facts.has_timescaledb ? "yes" : "no") + ")");
+  say("serving as role " + facts.role + " on PostgreSQL " + facts.server_version + " (PostGIS: " +
+      (facts.has_postgis ? "yes" : "no") + ", TimescaleDB: " + (facts.has_timescaledb ? "yes" : "no") + ")");
   tools::Limits limits;
   limits.max_rows = c.max_rows;
   tools::Toolbox toolbox(database, limits);

@@ -18,7 +18,9 @@ constexpr const char* kSetLocal =
 
 // A query blocked on a lock is almost always behind a migration; fail fast and say so.
 constexpr std::chrono::milliseconds kLockTimeout{5000};
-std::string cursor_name(std::size_t index) { return "fam_cursor_" + std::to_string(index); }
+std::string cursor_name(std::size_t index) {
+  return "fam_cursor_" + std::to_string(index);
+}
 
 std::string first_line(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
@@ -26,7 +28,9 @@ std::string first_line(std::string_view text) {
   return std::string(text.substr(0, newline));
 }
 
-std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
+std::string millis(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count());
+}
 
 }  // namespace
 
@@ -36,8 +40,8 @@ std::string cursor_prefix(std::size_t index) {
 
 std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error) {
   char* parse_error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(conninfo.c_str(), &parse_error),
-                                                                       PQconninfoFree);
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(conninfo.c_str(), &parse_error), PQconninfoFree);
   if (!options) {
     error = "cannot read --database-url: " + first_line(parse_error ? parse_error : "out of memory");
     PQfreemem(parse_error);
@@ -51,8 +55,9 @@ std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& e
     if (key == "port") endpoint.port = std::atoi(o->val);
   }
   if (endpoint.host.front() == '/' || endpoint.host.find(',') != std::string::npos || endpoint.port <= 0) {
-    error = "--database-url must name one TCP host and port as the SSH host sees them, e.g. "
-            "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
+    error =
+        "--database-url must name one TCP host and port as the SSH host sees them, e.g. "
+        "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
     return std::nullopt;
   }
   return endpoint;
@@ -63,10 +68,10 @@ Connection::Connection(PGconn* conn, std::chrono::seconds statement_timeout)
 
 std::unique_ptr<Connection> Connection::open(const Settings& settings, std::optional<Failure>& failure) {
   // The URI comes first so that the keywords after it (ours) override what it says.
-  std::vector<const char*> keys{"dbname", "application_name", "connect_timeout",
+  std::vector<const char*> keys{"dbname",          "application_name",    "connect_timeout",
                                 "keepalives_idle", "keepalives_interval", "keepalives_count"};
-  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "10",
-                                "30", "10", "3"};
+  std::vector<const char*> vals{
+      settings.conninfo.c_str(), settings.application_name.c_str(), "10", "30", "10", "3"};
   auto add = [&](const char* key, const std::optional<std::string>& value) {
     if (!value) return;
     keys.push_back(key);
@@ -80,7 +85,8 @@ std::unique_ptr<Connection> Connection::open(const Settings& settings, std::opti
   std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), vals.data(), 1));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     std::string why = conn ? first_line(PQerrorMessage(conn.get())) : "out of memory";
-    if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : ""; !route.empty())
+    if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : "";
+        !route.empty())
       why += "; " + route;
     failure = Failure{FailureKind::kConnection, "",
                       "cannot connect to the database: " + why +
@@ -96,16 +102,15 @@ std::unique_ptr<Connection> Connection::open(const Settings& settings, std::opti
 
 bool Connection::reusable() const {
   return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK &&
-         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE &&
-         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
+         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE && PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
 }
 
 bool Connection::send(const std::string& sql, const std::vector<std::string>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  return PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                           values.data(), nullptr, nullptr, 0) == 1;
+  return PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                           nullptr, nullptr, 0) == 1;
 }
 
 void Connection::send_call(std::span<const Statement> statements) {
@@ -131,7 +136,8 @@ void Connection::send_call(std::span<const Statement> statements) {
 Failure Connection::connection_failure(std::string_view what) const {
   std::string why = std::string(what) + ": " + first_line(PQerrorMessage(conn_.get()));
   if (std::string route = explain_ ? explain_() : ""; !route.empty()) why += "; " + route;
-  return Failure{FailureKind::kConnection, "", why + " (the connection was dropped; the next call reconnects)"};
+  return Failure{FailureKind::kConnection, "",
+                 why + " (the connection was dropped; the next call reconnects)"};
 }
 
 }  // namespace db

@@ -127,8 +127,8 @@ Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) 
 
 }  // namespace
 
-std::optional<Failure> Connection::read_call(std::span<const Statement> statements,
-                                             const CancelToken& cancel, std::vector<Table>& tables) {
+std::optional<Failure> Connection::read_call(std::span<const Statement> statements, const CancelToken& cancel,
+                                             std::vector<Table>& tables) {
   auto deadline = Clock::now() + statement_timeout_ + kGrace;
   if (auto f = flush(deadline, cancel)) return f;
   CallReader reader(conn_.get(), deadline,

@@ -29,10 +29,18 @@ bool CancelToken::cancelled() const {
 }
 
 Table::Table(pg_result* result) : result_(result, PQclear) {}
-int Table::row_count() const { return PQntuples(result_.get()); }
-int Table::column_count() const { return PQnfields(result_.get()); }
-std::string_view Table::column_name(int column) const { return PQfname(result_.get(), column); }
-values::Oid Table::column_type(int column) const { return PQftype(result_.get(), column); }
+int Table::row_count() const {
+  return PQntuples(result_.get());
+}
+int Table::column_count() const {
+  return PQnfields(result_.get());
+}
+std::string_view Table::column_name(int column) const {
+  return PQfname(result_.get(), column);
+}
+values::Oid Table::column_type(int column) const {
+  return PQftype(result_.get(), column);
+}
 
 std::optional<std::string_view> Table::value(int row, int column) const {
   if (PQgetisnull(result_.get(), row, column)) return std::nullopt;

@@ -39,8 +39,8 @@ class CancelToken {
 // protocol, which cannot carry a second statement.
 struct Statement {
   std::string sql;
-  std::vector<std::string> params;      // $1, $2 … as text
-  std::optional<long> fetch_limit;      // run through a cursor and fetch at most this many rows
+  std::vector<std::string> params;  // $1, $2 … as text
+  std::optional<long> fetch_limit;  // run through a cursor and fetch at most this many rows
 };
 
 // The rows of one statement, in PostgreSQL's text format.

@@ -58,8 +58,10 @@ void LineWriter::write_line(std::string message) {
   while (!broken_ && done < message.size()) {
     ssize_t wrote = write(fd_, message.data() + done, message.size() - done);
     if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) broken_ = true;  // the client went away; nothing more can be said
-    else done += static_cast<std::size_t>(wrote);
+    if (wrote <= 0)
+      broken_ = true;  // the client went away; nothing more can be said
+    else
+      done += static_cast<std::size_t>(wrote);
   }
 }
 

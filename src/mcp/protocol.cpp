@@ -12,7 +12,9 @@ json server_identity(const ServerInfo& info) {
   return {{"name", info.name}, {"title", info.title}, {"version", info.version}};
 }
 
-json capabilities() { return {{"tools", {{"listChanged", false}}}}; }
+json capabilities() {
+  return {{"tools", {{"listChanged", false}}}};
+}
 
 std::string identity_meta(const ServerInfo& info) {
   return R"({"io.modelcontextprotocol/serverInfo":)" + server_identity(info).dump() + "}";
@@ -51,16 +53,17 @@ std::optional<std::string> version_error(const json& id, const json& params, boo
                           {{"supported", supported_versions()}, {"requested", requested}});
   }
   if (legacy_session) return std::nullopt;
-  return error_response(id, kInvalidParams,
-                        "missing _meta \"io.modelcontextprotocol/protocolVersion\": send it with every request "
-                        "(protocol 2026-07-28), or open the session with initialize");
+  return error_response(
+      id, kInvalidParams,
+      "missing _meta \"io.modelcontextprotocol/protocolVersion\": send it with every request "
+      "(protocol 2026-07-28), or open the session with initialize");
 }
 
 std::string error_response(const json& id, int code, std::string_view message, json data) {
   json error = {{"code", code}, {"message", message}};
   if (!data.is_null()) error["data"] = std::move(data);
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}}.dump(-1, ' ', false,
-                                                                               json::error_handler_t::replace);
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string result_response(const json& id, json result, const ServerInfo& info) {

@@ -38,7 +38,8 @@ class Server {
 
   void handle_line(const std::string& line);
   void reply_internal_error(const std::string& what) {
-    writer_.write_line(error_response(nullptr, kInternalError, "Internal error: " + what + "; please report it"));
+    writer_.write_line(
+        error_response(nullptr, kInternalError, "Internal error: " + what + "; please report it"));
   }
   void reply_too_long() {
     writer_.write_line(error_response(nullptr, kInvalidRequest, "message longer than 16 MiB; send less"));
@@ -68,20 +69,23 @@ void Server::handle_line(const std::string& line) {
   if (line.find_first_not_of(" \t") == std::string::npos) return;  // blank lines are not messages
   json message = json::parse(line, nullptr, false);
   if (message.is_discarded())
-    return writer_.write_line(error_response(nullptr, kParseError, "Parse error: the line is not valid JSON"));
+    return writer_.write_line(
+        error_response(nullptr, kParseError, "Parse error: the line is not valid JSON"));
   if (!message.is_object())
-    return writer_.write_line(error_response(
-        nullptr, kInvalidRequest, "Invalid Request: send one JSON-RPC object per line (batches are not used)"));
+    return writer_.write_line(
+        error_response(nullptr, kInvalidRequest,
+                       "Invalid Request: send one JSON-RPC object per line (batches are not used)"));
   json id = message.contains("id") ? message["id"] : json();
   bool has_id = message.contains("id");
   if (message["jsonrpc"] != "2.0" || !message.contains("method") || !message["method"].is_string()) {
     if (!message.contains("method") && (message.contains("result") || message.contains("error")))
       return;  // a response to nothing we asked: ignore
-    return writer_.write_line(
-        error_response(id, kInvalidRequest, "Invalid Request: needs \"jsonrpc\":\"2.0\" and a string \"method\""));
+    return writer_.write_line(error_response(
+        id, kInvalidRequest, "Invalid Request: needs \"jsonrpc\":\"2.0\" and a string \"method\""));
   }
   if (has_id && !id.is_string() && !id.is_number_integer())
-    return writer_.write_line(error_response(nullptr, kInvalidRequest, "Invalid Request: id must be a string or integer"));
+    return writer_.write_line(
+        error_response(nullptr, kInvalidRequest, "Invalid Request: id must be a string or integer"));
   json params = message.contains("params") ? message["params"] : json::object();
   const auto& method = message["method"].get_ref<const std::string&>();
   if (!has_id) return handle_notification(method, params);
@@ -104,7 +108,8 @@ void Server::handle_request(const json& id, const std::string& method, const jso
     return writer_.write_line(error_response(id, kMethodNotFound, "Method not found: " + method));
   if (auto error = version_error(id, params, legacy_session_); error) return writer_.write_line(*error);
   if (method == "tools/list") {
-    json result = {{"tools", json::parse(toolbox_.list_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}};
+    json result = {
+        {"tools", json::parse(toolbox_.list_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}};
     return writer_.write_line(result_response(id, std::move(result), info_));
   }
   start_tool_call(id, params);
@@ -118,13 +123,16 @@ void Server::handle_notification(const std::string& method, const json& params) 
 
 void Server::start_tool_call(const json& id, const json& params) {
   if (!params.contains("name") || !params["name"].is_string())
-    return writer_.write_line(error_response(id, kInvalidParams, "Invalid params: tools/call needs a string \"name\""));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Invalid params: tools/call needs a string \"name\""));
   const auto& name = params["name"].get_ref<const std::string&>();
   if (!toolbox_.has(name))
-    return writer_.write_line(error_response(id, kInvalidParams, "Unknown tool: " + name + " (see tools/list)"));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Unknown tool: " + name + " (see tools/list)"));
   json arguments = params.contains("arguments") ? params["arguments"] : json::object();
   if (!arguments.is_object())
-    return writer_.write_line(error_response(id, kInvalidParams, "Invalid params: arguments must be an object"));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Invalid params: arguments must be an object"));
   auto cancel = std::make_shared<db::CancelToken>();
   {
     std::lock_guard lock(mutex_);

@@ -43,7 +43,8 @@ std::optional<std::string> check_arguments(const nlohmann::json& arguments, cons
   for (const auto& [name, value] : arguments.items()) {
     if (!properties.contains(name)) {
       std::string known;
-      for (const auto& [property, unused] : properties.items()) known += (known.empty() ? "" : ", ") + property;
+      for (const auto& [property, unused] : properties.items())
+        known += (known.empty() ? "" : ", ") + property;
       return "unknown argument '" + name + "' (this tool takes: " + known + ")";
     }
     if (auto wrong = check_value(name, value, properties[name])) return wrong;

@@ -80,10 +80,11 @@ SELECT json_strip_nulls(json_build_object(
 CallResult run(const nlohmann::json& arguments, Context& context) {
   std::string schema = arguments["schema"].get<std::string>();
   std::string table = arguments["table"].get<std::string>();
-  CallResult result = run_json_statement(
-      context, {kSql, {schema, table}, {}},
-      "no table or view " + schema + "." + table + " that this role can read; call list_tables with "
-      "schema '" + schema + "' to see the names");
+  CallResult result = run_json_statement(context, {kSql, {schema, table}, {}},
+                                         "no table or view " + schema + "." + table +
+                                             " that this role can read; call list_tables with "
+                                             "schema '" +
+                                             schema + "' to see the names");
   if (result.is_error || !context.database.facts().has_timescaledb) return result;
   CallResult timescale = run_json_statement(context, {kTimescaleSql, {schema, table}, {}}, "");
   if (timescale.is_error) return result;
@@ -95,15 +96,14 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool describe_table_tool() {
-  return Tool{
-      "describe_table",
-      "Describe a table or view",
-      "Describe one table or view: its columns with their exact types (e.g. geometry(Point,4326), "
-      "timestamp with time zone), nullability, defaults and comments; primary key; foreign keys with "
-      "the tables they reference; other constraints; indexes; a view's definition; and, where "
-      "TimescaleDB is installed, the hypertable's time dimension, chunk interval and compression, or "
-      "the hypertable behind a continuous aggregate. Use it before writing a query on a table.",
-      nlohmann::json::parse(R"({
+  return Tool{"describe_table",
+              "Describe a table or view",
+              "Describe one table or view: its columns with their exact types (e.g. geometry(Point,4326), "
+              "timestamp with time zone), nullability, defaults and comments; primary key; foreign keys with "
+              "the tables they reference; other constraints; indexes; a view's definition; and, where "
+              "TimescaleDB is installed, the hypertable's time dimension, chunk interval and compression, or "
+              "the hypertable behind a continuous aggregate. Use it before writing a query on a table.",
+              nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "schema": {"type": "string", "description": "Schema name, e.g. tracksolid."},
@@ -112,7 +112,7 @@ Tool describe_table_tool() {
         "required": ["schema", "table"],
         "additionalProperties": false
       })"),
-      nlohmann::json::parse(R"({
+              nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "schema": {"type": "string"}, "table": {"type": "string"}, "kind": {"type": "string"},
@@ -127,7 +127,7 @@ Tool describe_table_tool() {
         },
         "required": ["schema", "table", "kind", "columns"]
       })"),
-      run};
+              run};
 }
 
 }  // namespace tools

@@ -24,9 +24,7 @@ LEFT JOIN pg_namespace n ON n.nspname = $1 AND has_schema_privilege(n.oid, 'USAG
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
   std::string schema = arguments.value("schema", "reporting");
-  return run_json_statement(context, {kSql, {schema}, {}},
-                            "schema '" + schema + "' does not exist or this role cannot use it; "
-                            "call list_schemas to see the schemas you can read");
+  return run_json_statement(context, {kSql, {schema}, {}}, unknown_schema(schema));
 }
 
 }  // namespace

@@ -41,9 +41,7 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
     if (!outcome.failure && outcome.tables.front().value(0, 0))
       statement.params[1] = std::string(*outcome.tables.front().value(0, 0));
   }
-  return run_json_statement(context, std::move(statement),
-                            "schema '" + schema + "' does not exist or this role cannot use it; "
-                            "call list_schemas to see the schemas you can read");
+  return run_json_statement(context, std::move(statement), unknown_schema(schema));
 }
 
 }  // namespace

@@ -19,18 +19,17 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool query_tool() {
-  return Tool{
-      "query",
-      "Run a read-only SQL query",
-      "Run one read-only PostgreSQL query (SELECT, WITH … SELECT, VALUES, TABLE, or EXPLAIN without "
-      "ANALYZE) against the fleet telematics database and get its rows. Raw telemetry is in schema "
-      "tracksolid (devices, GPS positions, alarms); curated views, materialized views and "
-      "reporting.fn_* functions are in schema reporting. PostGIS is available (geometries come back "
-      "as GeoJSON); timestamptz values are UTC ISO-8601. Send one statement per call; writes, "
-      "session changes and functions that act outside the query are refused. Prefer aggregating "
-      "in SQL over fetching many rows: at most max_rows rows come back, and `truncated` says when "
-      "more existed. Use list_tables and describe_table first when unsure of names.",
-      nlohmann::json::parse(R"({
+  return Tool{"query",
+              "Run a read-only SQL query",
+              "Run one read-only PostgreSQL query (SELECT, WITH … SELECT, VALUES, TABLE, or EXPLAIN without "
+              "ANALYZE) against the fleet telematics database and get its rows. Raw telemetry is in schema "
+              "tracksolid (devices, GPS positions, alarms); curated views, materialized views and "
+              "reporting.fn_* functions are in schema reporting. PostGIS is available (geometries come back "
+              "as GeoJSON); timestamptz values are UTC ISO-8601. Send one statement per call; writes, "
+              "session changes and functions that act outside the query are refused. Prefer aggregating "
+              "in SQL over fetching many rows: at most max_rows rows come back, and `truncated` says when "
+              "more existed. Use list_tables and describe_table first when unsure of names.",
+              nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "sql": {"type": "string", "maxLength": 1000000,
@@ -41,7 +40,7 @@ Tool query_tool() {
         "required": ["sql"],
         "additionalProperties": false
       })"),
-      nlohmann::json::parse(R"({
+              nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "columns": {"type": "array", "items": {"type": "object",
@@ -55,7 +54,7 @@ Tool query_tool() {
         },
         "required": ["columns", "rows", "row_count", "truncated"]
       })"),
-      run};
+              run};
 }
 
 }  // namespace tools

@@ -3,7 +3,7 @@
 namespace tools {
 
 const std::vector<Tool>& registry() {
-  static const std::vector<Tool> tools = {query_tool(),        list_schemas_tool(),   list_tables_tool(),
+  static const std::vector<Tool> tools = {query_tool(),          list_schemas_tool(),   list_tables_tool(),
                                           describe_table_tool(), list_functions_tool(), sample_table_tool()};
   return tools;
 }
@@ -40,9 +40,12 @@ Toolbox::Toolbox(db::Database& database, Limits limits) : database_(database), l
   list_json_ = list.dump();
 }
 
-bool Toolbox::has(std::string_view name) const { return find(name) != nullptr; }
+bool Toolbox::has(std::string_view name) const {
+  return find(name) != nullptr;
+}
 
-CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel) {
+CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
+                         const db::CancelToken& cancel) {
   const Tool* tool = find(name);
   if (!tool) return error_result("unknown tool " + std::string(name));
   if (auto wrong = check_arguments(arguments, tool->input_schema))
@@ -51,7 +54,15 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
   return tool->run(arguments, context);
 }
 
-CallResult error_result(std::string message) { return CallResult{std::move(message), true}; }
+std::string unknown_schema(const std::string& schema) {
+  return "schema '" + schema +
+         "' does not exist or this role cannot use it; call list_schemas to see the "
+         "schemas you can read";
+}
+
+CallResult error_result(std::string message) {
+  return CallResult{std::move(message), true};
+}
 
 std::string quote_identifier(std::string_view name) {
   std::string quoted = "\"";

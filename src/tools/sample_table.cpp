@@ -9,7 +9,8 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
   long rows = std::min(arguments.value("n", kDefaultRows), context.limits.max_rows);
   // LIMIT lets the planner stop early: first rows of a hypertable of billions cost a chunk read.
   std::string sql = "SELECT * FROM " + quote_identifier(arguments["schema"].get<std::string>()) + "." +
-                    quote_identifier(arguments["table"].get<std::string>()) + " LIMIT " + std::to_string(rows);
+                    quote_identifier(arguments["table"].get<std::string>()) + " LIMIT " +
+                    std::to_string(rows);
   return run_rows(context, sql, rows, {});
 }
 

@@ -43,5 +43,7 @@ CallResult run_json_statement(Context& context, db::Statement statement, std::st
 // Runs one guarded user statement and writes {columns, rows, row_count, truncated, notices}.
 CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices);
 std::string quote_identifier(std::string_view name);
+// What to say when a schema does not exist or cannot be used, and what to do instead.
+std::string unknown_schema(const std::string& schema);
 
 }  // namespace tools

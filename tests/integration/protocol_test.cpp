@@ -117,11 +117,13 @@ TEST_CASE("a cancelled call stops its statement on the server and gets no respon
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + client.application_name() +
       "' AND state = 'active' AND query LIKE 'FETCH%'";  // the cursor's FETCH runs the statement
   REQUIRE(testing::admin_value_becomes(slow_running, "1"));
-  client.send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"},
+  client.send({{"jsonrpc", "2.0"},
+               {"method", "notifications/cancelled"},
                {"params", {{"requestId", "slow"}, {"reason", "test"}}}});
   // The statement stops on the server while our process is still alive: cancelled, not orphaned.
   CHECK(testing::admin_value_becomes(slow_running, "0"));
-  json next = client.request("after", "tools/call", {{"name", "query"}, {"arguments", {{"sql", "SELECT 1"}}}});
+  json next =
+      client.request("after", "tools/call", {{"name", "query"}, {"arguments", {{"sql", "SELECT 1"}}}});
   CHECK(next["result"]["isError"] == false);
   client.close_input();
   CHECK(client.wait_exit() == 0);
@@ -135,5 +137,6 @@ TEST_CASE("end of input ends the process cleanly after answering what was asked"
   CHECK(client.response_to(1)["result"]["structuredContent"]["rows"][0][0] == 42);
   CHECK(client.wait_exit() == 0);
   CHECK(testing::admin_value_becomes(
-      "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + client.application_name() + "'", "0"));
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + client.application_name() + "'",
+      "0"));
 }

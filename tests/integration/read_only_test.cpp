@@ -82,9 +82,11 @@ TEST_CASE("nothing a call does survives into the next call on the same connectio
   CHECK(client.call_tool("query", {{"sql", "SELECT 1/0"}})["isError"] == true);
   // After a failed call the same connection is idle, outside any transaction, holding nothing.
   json after = client.call_tool(
-      "query", {{"sql", "SELECT (SELECT count(*) FROM pg_prepared_statements), (SELECT count(*) FROM pg_locks "
-                        "WHERE pid = pg_backend_pid() AND locktype = 'advisory')"}});
+      "query", {{"sql",
+                 "SELECT (SELECT count(*) FROM pg_prepared_statements), (SELECT count(*) FROM pg_locks "
+                 "WHERE pid = pg_backend_pid() AND locktype = 'advisory')"}});
   CHECK(after["structuredContent"]["rows"][0] == json::array({0, 0}));
-  CHECK(testing::admin_value("SELECT string_agg(state, ',') FROM pg_stat_activity WHERE application_name = '" +
-                             client.application_name() + "'") == "idle");
+  CHECK(
+      testing::admin_value("SELECT string_agg(state, ',') FROM pg_stat_activity WHERE application_name = '" +
+                           client.application_name() + "'") == "idle");
 }

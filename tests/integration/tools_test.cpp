@@ -18,7 +18,9 @@ json rows_of(McpClient& client, const std::string& sql, json extra = json::objec
   return result["structuredContent"];
 }
 
-json first_value(McpClient& client, const std::string& sql) { return rows_of(client, sql)["rows"][0][0]; }
+json first_value(McpClient& client, const std::string& sql) {
+  return rows_of(client, sql)["rows"][0][0];
+}
 
 }  // namespace
 
@@ -47,7 +49,8 @@ TEST_CASE("list_tables gives kinds, comments and estimates", "[tools]") {
 
 TEST_CASE("describe_table gives real types, keys and indexes", "[tools]") {
   McpClient client;
-  json d = client.call_tool("describe_table", {{"schema", "tracksolid"}, {"table", "positions"}})["structuredContent"];
+  json d = client.call_tool("describe_table",
+                            {{"schema", "tracksolid"}, {"table", "positions"}})["structuredContent"];
   std::map<std::string, std::string> types;
   for (const json& c : d["columns"]) types[c["name"]] = c["type"];
   CHECK(types["geom"] == "geometry(Point,4326)");
@@ -80,7 +83,8 @@ TEST_CASE("list_functions shows the reporting functions with signatures", "[tool
 
 TEST_CASE("sample_table returns the first n rows through the guarded path", "[tools]") {
   McpClient client;
-  json sample = client.call_tool("sample_table", {{"schema", "tracksolid"}, {"table", "positions"}, {"n", 3}});
+  json sample =
+      client.call_tool("sample_table", {{"schema", "tracksolid"}, {"table", "positions"}, {"n", 3}});
   REQUIRE(sample["isError"] == false);
   CHECK(sample["structuredContent"]["row_count"] == 3);
   CHECK(sample["structuredContent"]["rows"][0].size() == sample["structuredContent"]["columns"].size());

@@ -20,17 +20,26 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   if (!value || !*value)
-    throw std::runtime_error(std::string(name) + " is not set: run the tests through scripts/test.sh, which "
+    throw std::runtime_error(std::string(name) +
+                             " is not set: run the tests through scripts/test.sh, which "
                              "starts the sandbox database");
   return value;
 }
 
 }  // namespace
 
-std::string server_binary() { return env("FAM_SERVER_BINARY"); }
-std::string ro_url() { return env("FAM_RO_URL"); }
-std::string ro_password_file() { return env("FAM_RO_PASSWORD_FILE"); }
-std::string admin_url() { return env("FAM_ADMIN_URL"); }
+std::string server_binary() {
+  return env("FAM_SERVER_BINARY");
+}
+std::string ro_url() {
+  return env("FAM_RO_URL");
+}
+std::string ro_password_file() {
+  return env("FAM_RO_PASSWORD_FILE");
+}
+std::string admin_url() {
+  return env("FAM_ADMIN_URL");
+}
 
 json meta() {
   return {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
@@ -48,7 +57,8 @@ McpClient::McpClient(std::vector<std::string> args, bool bare) {
   }
   argv.insert(argv.end(), args.begin(), args.end());
   int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+    throw std::runtime_error("pipe");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
@@ -96,7 +106,8 @@ std::optional<std::string> McpClient::read_line(std::chrono::seconds limit) {
       buffer_.erase(0, nl + 1);
       return line;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     pollfd fd{out_, POLLIN, 0};
     if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -181,14 +192,17 @@ std::string McpClient::stderr_text() {
   return text;
 }
 
-bool McpClient::stdout_closed() { return pending_.empty() && !read_line(std::chrono::seconds(30)).has_value(); }
+bool McpClient::stdout_closed() {
+  return pending_.empty() && !read_line(std::chrono::seconds(30)).has_value();
+}
 
 std::string admin_value(const std::string& sql) {
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(admin_url().c_str()), PQfinish);
   REQUIRE(PQstatus(conn.get()) == CONNECTION_OK);
   std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn.get(), sql.c_str()), PQclear);
   INFO(PQerrorMessage(conn.get()));
-  REQUIRE((PQresultStatus(result.get()) == PGRES_TUPLES_OK || PQresultStatus(result.get()) == PGRES_COMMAND_OK));
+  REQUIRE(
+      (PQresultStatus(result.get()) == PGRES_TUPLES_OK || PQresultStatus(result.get()) == PGRES_COMMAND_OK));
   return PQntuples(result.get()) > 0 ? PQgetvalue(result.get(), 0, 0) : "";
 }
 
