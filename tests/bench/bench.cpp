@@ -1,13 +1,27 @@
 // fam_bench: how fleet-analytics-mcp, driven over stdio as a client drives it, compares with the
-// same work done directly with libpq, in the same run on the same database.
+// same work done directly with libpq, in the same run on the same database; and how it compares
+// through its own SSH tunnel with the same binary reaching the database through OpenSSH's `ssh -L`.
 //
+//   scripts/pg_sandbox.sh start /tmp/fam-bench-pg 55462
+//   scripts/pg_sandbox.sh load /tmp/fam-bench-pg --scale demo
 //   eval "$(scripts/pg_sandbox.sh env /tmp/fam-bench-pg)"
-//   build-bench/tests/bench/fam_bench [--quick] [--server PATH] [--database-url URL]
+//   build-bench/tests/bench/fam_bench [--quick] [--no-tunnel] [--server PATH] [--database-url URL]
 //                                     [--database-password-file FILE]
+//   scripts/pg_sandbox.sh stop /tmp/fam-bench-pg
 //
 // The database comes from FAM_RO_URL and FAM_RO_PASSWORD_FILE unless given as options. Prints a
-// table (metric | ours | direct libpq | ratio | target | verdict) to stdout. Exits 0 when it could
-// measure (whether or not targets were met), 1 when a measurement failed, 2 on bad usage.
+// table (metric | ours | direct libpq | ratio | target | verdict) to stdout; in the rows of (6) and
+// (7) the yardstick column holds the figure through `ssh -L` instead. Exits 0 when it could measure
+// (whether or not targets were met), 1 when a measurement failed, 2 on bad usage.
+//
+// The SSH figures (6) and (7) need OpenSSH (/usr/sbin/sshd, /usr/bin/ssh, /usr/bin/ssh-keygen) and a
+// database URL with a TCP host; without either, or with --no-tunnel, they are skipped with a note.
+// For them fam_bench starts a throwaway sshd of its own on a free 127.0.0.1 port (fresh ed25519 host
+// and client keys in a /tmp/fam-bench-ssh-* dir, login as the current user; as root it creates
+// /run/sshd if needed) and `ssh -N -L` processes through it. All of that is killed and removed when
+// fam_bench ends, however it ends (ssh_rig.hpp). sshd forwards to the host and port of the database
+// URL, as the server's --ssh-host does. SSH_AUTH_SOCK is ignored, so that both our tunnel and
+// `ssh -L` log in with the throwaway key alone.
 #include <unistd.h>
 
 #include <csignal>
@@ -37,6 +51,7 @@ struct Options {
   std::string database_url;
   std::string password_file;
   bool quick = false;
+  bool tunnel = true;  // measure (6) and (7) when OpenSSH is there
 };
 
 std::string env_or_empty(const char* name) {
@@ -45,12 +60,15 @@ std::string env_or_empty(const char* name) {
 }
 
 std::optional<Options> parse(int argc, char** argv) {
-  Options options{FAM_SERVER_BINARY, env_or_empty("FAM_RO_URL"), env_or_empty("FAM_RO_PASSWORD_FILE"), false};
+  Options options{FAM_SERVER_BINARY, env_or_empty("FAM_RO_URL"), env_or_empty("FAM_RO_PASSWORD_FILE"), false,
+                  true};
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
     if (arg == "--quick")
       options.quick = true;
+    else if (arg == "--no-tunnel")
+      options.tunnel = false;
     else if (arg == "--server" && has_value)
       options.server = argv[++i];
     else if (arg == "--database-url" && has_value)
@@ -72,12 +90,23 @@ std::string read_password(const std::string& path) {
   return password;
 }
 
+// Why the SSH figures cannot be taken, or "" when they can (then `target` is where sshd forwards to).
+std::string ssh_skipped(const Options& options, Endpoint& target) {
+  if (!options.tunnel) return "--no-tunnel";
+  if (std::string missing = missing_openssh(); !missing.empty()) return missing;
+  std::optional<Endpoint> endpoint = tcp_endpoint(options.database_url);
+  if (!endpoint) return "the database URL names no single TCP host and port for sshd to forward to";
+  target = *endpoint;
+  return "";
+}
+
 // Row counts decide the SQL: the real positions table when it is big enough, generated rows otherwise.
 Setup plan(const Options& options) {
   Setup setup;
-  setup.server = {options.server, options.database_url, options.password_file, 0};
+  setup.server = {options.server, options.database_url, options.password_file, 0, {}};
   setup.database = {options.database_url, read_password(options.password_file)};
   setup.quick = options.quick;
+  setup.ssh_skipped = ssh_skipped(options, setup.ssh_target);
   PgConn conn = connect(setup.database);
   long positions =
       std::stol(single_value(conn.get(), "SELECT count(*) FROM (SELECT FROM tracksolid.positions LIMIT " +
@@ -96,19 +125,37 @@ Setup plan(const Options& options) {
   return setup;
 }
 
-void print_header(const Setup& setup) {
+void print_header(const Setup& setup, const std::optional<SshRig>& rig) {
   std::cout << "fam_bench" << (setup.quick ? " --quick" : "") << ": " << setup.server.binary << "\n"
             << "  database " << setup.database.url << ", " << std::thread::hardware_concurrency()
             << " cores\n"
-            << "  (2) " << setup.wide_sql << "\n  (5b) " << setup.millions_sql << "\n\n"
+            << "  (2, 6) " << setup.wide_sql << "\n  (5b) " << setup.millions_sql << "\n"
+            << "  (6, 7) "
+            << (rig ? rig->describe() + ", forwarding to " + setup.ssh_target.host + ":" +
+                          std::to_string(setup.ssh_target.port)
+                    : "skipped: " + setup.ssh_skipped)
+            << "\n\n"
             << std::flush;
+}
+
+// The throwaway sshd for (6) and (7), unless they are skipped.
+void start_ssh_rig(const Setup& setup, std::optional<SshRig>& rig) {
+  if (!setup.ssh_skipped.empty()) return;
+  unsetenv("SSH_AUTH_SOCK");  // before any thread starts: see the top of this file
+  try {
+    rig.emplace();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("the SSH figures: " + std::string(e.what()) + " (--no-tunnel skips them)");
+  }
 }
 
 int run(const Options& options) {
   if (access(options.server.c_str(), X_OK) != 0)
     throw std::runtime_error("no server binary at " + options.server + " (build it, or pass --server PATH)");
   Setup setup = plan(options);
-  print_header(setup);
+  std::optional<SshRig> rig;
+  start_ssh_rig(setup, rig);
+  print_header(setup, rig);
   Report report;
   PeakMemory trivial_run;
   {
@@ -131,6 +178,18 @@ int run(const Options& options) {
     Watchdog w("(5) peak memory", kPhaseLimit);
     measure_memory(setup, trivial_run, report);
   }
+  if (rig) {
+    {
+      Watchdog w("(6) 10k-row result via SSH", kPhaseLimit);
+      measure_ssh_wide_result(setup, *rig, report);
+    }
+    {
+      Watchdog w("(7) start to first result via SSH", kPhaseLimit);
+      measure_ssh_startup(setup, *rig, report);
+    }
+  } else {
+    report.note("(6), (7) SSH tunnel figures skipped: " + setup.ssh_skipped);
+  }
   report.print(std::cout);
   return 0;
 }
@@ -141,8 +200,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a server that died is reported by write(), not a signal
   std::optional<Options> options = parse(argc, argv);
   if (!options) {
-    std::cerr << "usage: fam_bench [--quick] [--server PATH] [--database-url URL] [--database-password-file "
-                 "FILE]\n";
+    std::cerr << "usage: fam_bench [--quick] [--no-tunnel] [--server PATH] [--database-url URL] "
+                 "[--database-password-file FILE]\n";
     return kExitUsage;
   }
   if (options->database_url.empty() || options->password_file.empty()) {

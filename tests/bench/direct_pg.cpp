@@ -1,5 +1,6 @@
 #include "direct_pg.hpp"
 
+#include <charconv>
 #include <cstring>
 #include <stdexcept>
 
@@ -35,6 +36,32 @@ void read_segment(PGconn* conn, int statements) {
   }
   PgResult synced(PQgetResult(conn), PQclear);
   if (PQresultStatus(synced.get()) != PGRES_PIPELINE_SYNC) fail(conn, "pipeline sync");
+}
+
+using ConninfoOptions = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+
+ConninfoOptions parse_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error), PQconninfoFree);
+  PQfreemem(error);
+  return options;
+}
+
+// A key=value value: quoted, with ' and \ escaped.
+std::string quoted(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// 0 unless `text` is a whole number.
+int port_number(std::string_view text) {
+  int port = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+  return error == std::errc() && end == text.data() + text.size() ? port : 0;
 }
 
 }  // namespace
@@ -95,6 +122,33 @@ std::string single_value(PGconn* conn, const std::string& sql) {
   PgResult result(PQexec(conn, sql.c_str()), PQclear);
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) < 1) fail(conn, sql);
   return PQgetvalue(result.get(), 0, 0);
+}
+
+std::optional<Endpoint> tcp_endpoint(const std::string& conninfo) {
+  ConninfoOptions options = parse_conninfo(conninfo);
+  if (!options) return std::nullopt;
+  Endpoint endpoint{"localhost", 5432};
+  for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    std::string_view key = o->keyword;
+    if (key == "host") endpoint.host = o->val;
+    if (key == "port") endpoint.port = port_number(o->val);
+  }
+  if (endpoint.host.front() == '/' || endpoint.host.find(',') != std::string::npos || endpoint.port <= 0)
+    return std::nullopt;
+  return endpoint;
+}
+
+std::string with_endpoint(const std::string& conninfo, const Endpoint& endpoint) {
+  ConninfoOptions options = parse_conninfo(conninfo);
+  if (!options) throw std::runtime_error("cannot read the database URL " + conninfo);
+  std::string out = "host=" + quoted(endpoint.host) + " port=" + std::to_string(endpoint.port);
+  for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    std::string_view key = o->keyword;
+    if (!o->val || !*o->val || key == "host" || key == "hostaddr" || key == "port") continue;
+    out += " " + std::string(key) + "=" + quoted(o->val);
+  }
+  return out;
 }
 
 }  // namespace bench

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bench {
@@ -32,5 +33,16 @@ void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows);
 std::size_t fetch_all_values(PGconn* conn, const std::string& sql);
 // The first value of `sql`'s result (outside pipeline mode).
 std::string single_value(PGconn* conn, const std::string& sql);
+
+struct Endpoint {
+  std::string host;
+  int port = 0;
+};
+// The one TCP host and port `conninfo` (URI or key=value) names, read as the server reads it for
+// --ssh-host (no host: localhost, no port: 5432); nullopt for a Unix socket, several hosts, or an
+// unreadable string.
+std::optional<Endpoint> tcp_endpoint(const std::string& conninfo);
+// `conninfo` as a key=value string with its host and port replaced by `endpoint`'s.
+std::string with_endpoint(const std::string& conninfo, const Endpoint& endpoint);
 
 }  // namespace bench

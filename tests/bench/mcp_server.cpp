@@ -15,6 +15,7 @@ std::vector<std::string> command_line(const ServerOptions& options) {
   std::vector<std::string> argv{options.binary, "--database-url", options.database_url,
                                 "--database-password-file", options.password_file};
   if (options.pool_size > 0) argv.insert(argv.end(), {"--pool-size", std::to_string(options.pool_size)});
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   return argv;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "child_process.hpp"
 
@@ -14,7 +15,8 @@ struct ServerOptions {
   std::string binary;
   std::string database_url;
   std::string password_file;
-  int pool_size = 0;  // 0: the server's default
+  int pool_size = 0;                    // 0: the server's default
+  std::vector<std::string> extra_args;  // appended as they are, e.g. the --ssh-* options
 };
 
 // A tools/call of `query`, serialised once: only the id changes between calls.

@@ -2,95 +2,27 @@
 
 #include <sys/resource.h>
 
-#include <algorithm>
-#include <array>
 #include <atomic>
 #include <exception>
-#include <iterator>
-#include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "measure.hpp"
 
 namespace bench {
 namespace {
 
-constexpr auto kCallLimit = std::chrono::seconds(30);    // far beyond any healthy trivial call
-constexpr auto kLargeLimit = std::chrono::seconds(120);  // a capped scan of millions of rows
-constexpr long kWideRows = 10'000;
 constexpr int kInFlight = 8;
-constexpr int kRounds = 10;  // blocks per figure in interleave()
 constexpr double kMemoryTargetKib = 30 * 1024;
 constexpr double kLatencyTarget = 2.0;  // ours / direct, trivial call
 constexpr double kWideTarget = 1.5;     // ours / direct, 10k-row result
 constexpr double kStartTargetMillis = 50;
-
-struct Counts {
-  int warmup, trivial_calls, wide_calls, starts, capped_calls;
-  long throughput_calls;
-  std::chrono::seconds throughput_time;
-};
-
-Counts counts(bool quick) {
-  if (quick) return {50, 300, 8, 6, 5, 1'500, std::chrono::seconds(1)};
-  return {200, 2'000, 30, 20, 20, 5'000, std::chrono::seconds(3)};
-}
-
-double millis(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
-double micros(Clock::duration d) {
-  return Micros(d).count();
-}
-double seconds(Clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
-template <typename Work>
-void repeat(int times, Work&& work) {
-  for (int i = 0; i < times; ++i) work();
-}
-
-// Wall time of each of `times` runs of `work`, in µs.
-template <typename Work>
-std::vector<double> sample(int times, Work&& work) {
-  std::vector<double> samples;
-  samples.reserve(static_cast<std::size_t>(times));
-  for (int i = 0; i < times; ++i) {
-    auto start = Clock::now();
-    work();
-    samples.push_back(micros(Clock::now() - start));
-  }
-  return samples;
-}
-
-// Takes `block` samples of each of `works` in turn, `rounds` times, so that a shared, noisy machine
-// slows each of them alike.
-template <typename... Works>
-std::array<std::vector<double>, sizeof...(Works)> interleave(int rounds, int block, Works&&... works) {
-  std::array<std::vector<double>, sizeof...(Works)> samples;
-  for (int round = 0; round < rounds; ++round) {
-    std::size_t i = 0;
-    ((std::ranges::copy(sample(block, works), std::back_inserter(samples[i++]))), ...);
-  }
-  return samples;
-}
 
 Row ratio_row(std::string metric, double ours, double direct, double target, std::string (*format)(double)) {
   double ratio = ours / direct;
   return {
       std::move(metric),       format(ours), format(direct), format_ratio(ratio), "≤ " + format_ratio(target),
       verdict(ratio <= target)};
-}
-
-const QueryRequest& select_one() {
-  static const QueryRequest request("SELECT 1", 1);
-  return request;
-}
-
-void expect_rows(std::string_view response, long expected) {
-  if (long rows = row_count_of(response); rows != expected)
-    throw std::runtime_error("expected " + std::to_string(expected) + " rows, the server returned " +
-                             std::to_string(rows));
 }
 
 }  // namespace
@@ -236,21 +168,6 @@ void measure_throughput(const Setup& setup, Report& report) {
 
 namespace {
 
-struct StartTimes {
-  double notice_millis;  // until the "serving" notice: exec, options, connect, role checks
-  double result_millis;  // until the first result line
-};
-
-StartTimes server_start(const Setup& setup) {
-  auto start = Clock::now();
-  McpServer server(setup.server);
-  expect_success(server.call(select_one(), kCallLimit).text);
-  StartTimes times{0, millis(Clock::now() - start)};
-  if (auto notice = server.first_notice()) times.notice_millis = millis(*notice - start);
-  server.stop();
-  return times;
-}
-
 // Exec and dynamic linking alone: the floor under any start, before a database is involved.
 double version_millis(const Setup& setup) {
   auto start = Clock::now();
@@ -275,7 +192,7 @@ void measure_startup(const Setup& setup, Report& report) {
   const Counts n = counts(setup.quick);
   std::vector<double> ours, notice, direct, version;
   for (int i = 0; i < n.starts; ++i) {  // interleaved, so that all see the same machine
-    StartTimes times = server_start(setup);
+    StartTimes times = server_start(setup.server);
     ours.push_back(times.result_millis);
     notice.push_back(times.notice_millis);
     direct.push_back(direct_start_millis(setup));

@@ -1,5 +1,6 @@
-// The five measurements. Each runs ours (the real binary over stdio) and the same work done
-// directly with libpq in the same run, and adds its rows to the report.
+// The seven measurements. Each runs ours (the real binary over stdio) and a yardstick in the same
+// run — the same work done directly with libpq, or for (6) and (7) the same binary reaching the
+// database through OpenSSH's `ssh -L` — and adds its rows to the report.
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 #include "direct_pg.hpp"
 #include "mcp_server.hpp"
 #include "report.hpp"
+#include "ssh_rig.hpp"
 
 namespace bench {
 
@@ -16,6 +18,8 @@ struct Setup {
   bool quick = false;
   std::string wide_sql;      // 10,000 rows of eight mixed columns
   std::string millions_sql;  // millions of rows server-side, to be capped by max_rows
+  std::string ssh_skipped;   // why (6) and (7) are not measured; empty when they are
+  Endpoint ssh_target;       // the database as the sshd sees it (the host and port of its URL)
 };
 
 struct PeakMemory {
@@ -33,5 +37,9 @@ void measure_throughput(const Setup& setup, Report& report);
 void measure_startup(const Setup& setup, Report& report);
 // 5. Peak memory: the trivial run, and capped calls over millions of rows.
 void measure_memory(const Setup& setup, const PeakMemory& trivial_run, Report& report);
+// 6. The 10,000-row result of (2) through our SSH tunnel, beside the same binary through `ssh -L`.
+void measure_ssh_wide_result(const Setup& setup, const SshRig& rig, Report& report);
+// 7. Process start to first result through our SSH tunnel, beside `ssh -L` and no SSH at all.
+void measure_ssh_startup(const Setup& setup, const SshRig& rig, Report& report);
 
 }  // namespace bench
