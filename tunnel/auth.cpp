@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "tunnel/handles.hpp"
@@ -31,24 +32,31 @@ bool session_lost(LIBSSH2_SESSION* session) {
          err == LIBSSH2_ERROR_SOCKET_TIMEOUT;
 }
 
-bool try_agent(LIBSSH2_SESSION* session, const std::string& user, Attempts& a) {
+// $SSH_AUTH_SOCK, or null when no agent is configured.
+const char* agent_socket() {
   const char* sock = std::getenv("SSH_AUTH_SOCK");  // NOLINT(concurrency-mt-unsafe): read-only use
-  if (!sock || !*sock) return false;
+  return sock && *sock ? sock : nullptr;
+}
+
+// The agent key that logged in ("agent key alice@laptop"), if one did.
+std::optional<std::string> try_agent(LIBSSH2_SESSION* session, const std::string& user, Attempts& a) {
+  const char* sock = agent_socket();
+  if (!sock) return std::nullopt;
   AgentPtr agent(libssh2_agent_init(session));
   if (!agent || libssh2_agent_connect(agent.get()) != 0 || libssh2_agent_list_identities(agent.get()) != 0) {
     a.notes += "; the ssh-agent at SSH_AUTH_SOCK=" + std::string(sock) + " did not answer";
-    return false;
+    return std::nullopt;
   }
   libssh2_agent_publickey* identity = nullptr;
   while (libssh2_agent_get_identity(agent.get(), &identity, identity) == 0) {
-    if (libssh2_agent_userauth(agent.get(), user.c_str(), identity) == 0) return true;
     std::string comment = identity->comment && *identity->comment ? identity->comment : "(no comment)";
+    if (libssh2_agent_userauth(agent.get(), user.c_str(), identity) == 0) return "agent key " + comment;
     a.tried.push_back("agent:" + comment);
     std::string_view blob(reinterpret_cast<const char*>(identity->blob), identity->blob_len);
     a.rsa |= blob.substr(4, 7) == "ssh-rsa";
-    if ((a.lost = session_lost(session))) return false;
+    if ((a.lost = session_lost(session))) return std::nullopt;
   }
-  return false;
+  return std::nullopt;
 }
 
 bool try_file(LIBSSH2_SESSION* session, const std::string& user, const std::string& path, bool defaulted,
@@ -108,23 +116,32 @@ std::string failure(const Endpoint& e, const Attempts& a) {
 
 }  // namespace
 
-std::optional<std::string> authenticate(LIBSSH2_SESSION* session, const Endpoint& e) {
+std::string describe_keys(const Endpoint& e) {
+  std::vector<std::string> keys;
+  if (const char* sock = agent_socket()) keys.push_back("ssh-agent (" + std::string(sock) + ")");
+  for (const auto& path : e.identities) {
+    if (!e.identities_defaulted || access(path.c_str(), F_OK) == 0) keys.push_back(path);
+  }
+  return keys.empty() ? "none (no ssh-agent, no identity file)" : join(keys);
+}
+
+Result<std::string> authenticate(LIBSSH2_SESSION* session, const Endpoint& e) {
   const char* methods = libssh2_userauth_list(session, e.user.c_str(), static_cast<unsigned>(e.user.size()));
   if (!methods) {
-    if (libssh2_userauth_authenticated(session)) return std::nullopt;
-    return "ssh: connection to " + e.address() + " lost while logging in";
+    if (libssh2_userauth_authenticated(session)) return std::string("no key (the server asked for none)");
+    return Error{"ssh: connection to " + e.address() + " lost while logging in"};
   }
   if (std::string_view(methods).find("publickey") == std::string_view::npos) {
-    return "ssh: " + e.address() + " does not accept public-key login for " + e.user + " (offers " + methods +
-           ")";
+    return Error{"ssh: " + e.address() + " does not accept public-key login for " + e.user + " (offers " +
+                 methods + ")"};
   }
   Attempts attempts;
-  if (try_agent(session, e.user, attempts)) return std::nullopt;
+  if (auto agent_key = try_agent(session, e.user, attempts)) return *agent_key;
   for (const auto& path : e.identities) {
     if (attempts.lost) break;
-    if (try_file(session, e.user, path, e.identities_defaulted, attempts)) return std::nullopt;
+    if (try_file(session, e.user, path, e.identities_defaulted, attempts)) return path;
   }
-  return failure(e, attempts);
+  return Error{failure(e, attempts)};
 }
 
 }  // namespace tunnel

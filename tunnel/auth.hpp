@@ -4,15 +4,20 @@
 
 #include <libssh2.h>
 
-#include <optional>
 #include <string>
 
 #include "tunnel/endpoint.hpp"
+#include "tunnel/result.hpp"
 
 namespace tunnel {
 
-// nullopt once logged in; otherwise one line saying which keys were tried and what to do.
+// Once logged in, the key that did it ("agent key alice@laptop", "/home/alice/.ssh/id_ed25519");
+// otherwise one line saying which keys were tried and what to do.
 // The session must be in blocking mode (with a timeout).
-std::optional<std::string> authenticate(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+Result<std::string> authenticate(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+
+// The keys authenticate() will offer, in order: "ssh-agent (/tmp/ssh-x/agent.1), /home/alice/.ssh/id_ed25519"
+// (the default ~/.ssh/id_* files only if they exist), or "none (...)".
+std::string describe_keys(const Endpoint& endpoint);
 
 }  // namespace tunnel

@@ -23,6 +23,7 @@ struct Endpoint {
   std::chrono::milliseconds timeout{10000};
 
   std::string address() const { return hostname + ":" + std::to_string(port); }
+  std::string target() const { return target_host + ":" + std::to_string(target_port); }
 };
 
 Result<Endpoint> resolve_endpoint(const Options& options);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -117,38 +118,43 @@ std::string hostkey_preference(LIBSSH2_SESSION* session, const Endpoint& endpoin
   return known.empty() ? others : others.empty() ? known : known + "," + others;
 }
 
-std::optional<std::string> verify_host_key(LIBSSH2_SESSION* session, const Endpoint& e) {
+Result<std::string> verify_host_key(LIBSSH2_SESSION* session, const Endpoint& e) {
   size_t len = 0;
   int raw_type = 0;
   const char* key = libssh2_session_hostkey(session, &len, &raw_type);
   const KeyType* type = nullptr;
   for (const auto& t : kKeyTypes) type = t.hostkey_type == raw_type ? &t : type;
-  if (!key || !type) return "ssh: " + e.address() + " offered a host key type this client cannot check";
+  if (!key || !type)
+    return Error{"ssh: " + e.address() + " offered a host key type this client cannot check"};
 
   std::string where = e.address();
   std::string blob = base64_encode(std::string_view(key, len));
   std::string what = std::string(type->name) + " " + sha256_fingerprint(session);
   std::string name = known_hosts_name(e.hostname, e.port);
   Loaded loaded = load(session, e.known_hosts);
-  if (!loaded.hosts) return "ssh: cannot check the host key of " + where + ": out of memory";
+  if (!loaded.hosts) return Error{"ssh: cannot check the host key of " + where + ": out of memory"};
   if (loaded.revoked.count(blob)) {
-    return "ssh: the host key of " + where + " (" + what + ") is marked @revoked in " + e.known_hosts +
-           "; refusing";
+    return Error{"ssh: the host key of " + where + " (" + what + ") is marked @revoked in " + e.known_hosts +
+                 "; refusing"};
   }
   int mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | type->known_bit;
   int check = libssh2_knownhost_checkp(loaded.hosts.get(), name.c_str(), -1, key, len, mask, nullptr);
-  if (check == LIBSSH2_KNOWNHOST_CHECK_MATCH) return std::nullopt;
-  if (check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) return changed_message(where, "now " + what, e);
-  if (check != LIBSSH2_KNOWNHOST_CHECK_NOTFOUND) return "ssh: cannot check the host key of " + where;
+  if (check == LIBSSH2_KNOWNHOST_CHECK_MATCH) return what + " matches known_hosts (" + e.known_hosts + ")";
+  if (check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) return Error{changed_message(where, "now " + what, e)};
+  if (check != LIBSSH2_KNOWNHOST_CHECK_NOTFOUND) return Error{"ssh: cannot check the host key of " + where};
   std::string others = other_known_types(loaded.hosts.get(), name);
-  if (!others.empty()) return changed_message(where, "now " + what + ", known_hosts has " + others, e);
+  if (!others.empty()) return Error{changed_message(where, "now " + what + ", known_hosts has " + others, e)};
 
   std::string line = name + " " + type->name + " " + blob;
-  if (e.accept_new) return append_line(e.known_hosts, line);
-  return "ssh: the host key of " + where + " is not known (" + what +
-         "). If the host's admin confirms that fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), add "
-         "this line to " +
-         e.known_hosts + ": " + line + " -- or connect once with --ssh-accept-new";
+  if (!e.accept_new) {
+    return Error{
+        "ssh: the host key of " + where + " is not known (" + what +
+        "). If the host's admin confirms that fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), "
+        "add this line to " +
+        e.known_hosts + ": " + line + " -- or connect once with --ssh-accept-new"};
+  }
+  if (auto failed = append_line(e.known_hosts, line)) return Error{*failed};
+  return what + " was not known: recorded in " + e.known_hosts + " (--ssh-accept-new)";
 }
 
 }  // namespace tunnel

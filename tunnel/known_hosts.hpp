@@ -4,10 +4,10 @@
 
 #include <libssh2.h>
 
-#include <optional>
 #include <string>
 
 #include "tunnel/endpoint.hpp"
+#include "tunnel/result.hpp"
 
 namespace tunnel {
 
@@ -15,9 +15,10 @@ namespace tunnel {
 // known_hosts already lists for this host first (as OpenSSH orders them), then the others.
 std::string hostkey_preference(LIBSSH2_SESSION* session, const Endpoint& endpoint);
 
-// After the handshake. nullopt = the key is known (or was unknown and got recorded because of
-// accept_new); otherwise why it was refused and what to do. A changed key is always refused.
-std::optional<std::string> verify_host_key(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+// After the handshake. The key is known ("ssh-ed25519 SHA256:... matches known_hosts (FILE)") or
+// was unknown and got recorded because of accept_new ("... recorded in FILE"); otherwise the error
+// says why it was refused and what to do. A changed key is always refused.
+Result<std::string> verify_host_key(LIBSSH2_SESSION* session, const Endpoint& endpoint);
 
 // "SHA256:<base64 without padding>" as `ssh-keygen -l` prints it.
 std::string sha256_fingerprint(LIBSSH2_SESSION* session);

@@ -104,20 +104,6 @@ Step pump_up(Link& l, Wire wire, std::string& error, bool& moved) {
   return Step::kIdle;
 }
 
-std::string open_failure(Wire wire, const Endpoint& e) {
-  std::string target = e.target_host + ":" + std::to_string(e.target_port);
-  std::string why = last_ssh_error(wire.session);
-  if (why.find("prohibited") != std::string::npos) {
-    return "ssh: the server refused to forward to " + target + " (" + why +
-           "): check permitopen for this key and AllowTcpForwarding/PermitOpen in sshd_config";
-  }
-  if (why.find("connect failed") != std::string::npos) {
-    return "ssh: " + e.address() + " could not connect to " + target + " (" + why +
-           "): is the database running and listening there?";
-  }
-  return "ssh: could not open a channel to " + target + " through " + e.address() + " (" + why + ")";
-}
-
 }  // namespace
 
 void Buffer::consume(size_t n) {
@@ -135,6 +121,26 @@ bool has_buffered_work(const Link& l) {
   return !l.to_channel.empty() && libssh2_channel_window_write(ch) > 0;
 }
 
+LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Endpoint& e) {
+  return libssh2_channel_direct_tcpip_ex(session, e.target_host.c_str(), e.target_port, "127.0.0.1", 0);
+}
+
+std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& e) {
+  std::string target = e.target();
+  std::string why = last_ssh_error(session);
+  if (why.find("prohibited") != std::string::npos) {
+    return "ssh: the server refused to forward to " + target + " (" + why +
+           "): check permitopen for this key and AllowTcpForwarding/PermitOpen in sshd_config";
+  }
+  if (why.find("connect failed") != std::string::npos) {
+    return "ssh: " + e.address() + " could not connect to " + target + " (" + why +
+           "): the database is not listening at " + target +
+           " as seen from the SSH host; check the host and port in the database URL, or publish the database "
+           "on the SSH host's loopback";
+  }
+  return "ssh: could not open a channel to " + target + " through " + e.address() + " (" + why + ")";
+}
+
 bool wait_writable(int fd) {
   pollfd p{fd, POLLOUT, 0};
   return poll(&p, 1, kSendStallMs) > 0;
@@ -145,12 +151,7 @@ Step open_channel(Link& link, Wire wire, const Endpoint& e, std::string& error) 
     return !c && libssh2_session_last_errno(wire.session) == LIBSSH2_ERROR_EAGAIN;
   };
   LIBSSH2_CHANNEL* channel = finish_sending(
-      wire,
-      [&] {
-        return libssh2_channel_direct_tcpip_ex(wire.session, e.target_host.c_str(), e.target_port,
-                                               "127.0.0.1", 0);
-      },
-      blocked);
+      wire, [&] { return open_direct_tcpip(wire.session, e); }, blocked);
   if (channel) {
     link.channel.reset(channel);
     return Step::kProgress;
@@ -158,7 +159,7 @@ Step open_channel(Link& link, Wire wire, const Endpoint& e, std::string& error) 
   int rc = libssh2_session_last_errno(wire.session);
   if (rc == LIBSSH2_ERROR_EAGAIN) return Step::kIdle;
   if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE) {
-    error = open_failure(wire, e);
+    error = channel_refusal(wire.session, e);
     return Step::kDone;
   }
   error = describe_loss(wire.session);

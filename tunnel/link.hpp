@@ -65,6 +65,14 @@ struct Wire {
 // channel-opening state per session). kDone with `error` set = the server refused or failed.
 Step open_channel(Link& link, Wire wire, const Endpoint& endpoint, std::string& error);
 
+// libssh2_channel_direct_tcpip_ex to the endpoint's target; null = see libssh2_session_last_errno
+// (LIBSSH2_ERROR_EAGAIN on a non-blocking session that must call again).
+LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+
+// After the server answered a channel open with a failure (LIBSSH2_ERROR_CHANNEL_FAILURE): why, and
+// what to do (permitopen refused it, or nothing listens at the target as seen from the SSH host).
+std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+
 // Moves bytes both ways; on kSessionLost `error` says why.
 Step pump(Link& link, Wire wire, std::string& error);
 

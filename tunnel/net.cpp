@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 namespace tunnel {
 namespace {
@@ -20,14 +21,17 @@ using Clock = std::chrono::steady_clock;
 // FIN/RST is noticed after a keepalive instead of after the kernel's ~15 minutes of retries.
 constexpr unsigned kTcpUserTimeoutMs = 60'000;
 
-struct AddrInfoFree {
-  void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
-};
-
 std::string numeric_address(const addrinfo* ai) {
   char host[NI_MAXHOST] = "";
   getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
   return host;
+}
+
+// "10.0.0.5:22", "[::1]:22"
+std::string peer_name(const addrinfo* ai, int port) {
+  std::string address = numeric_address(ai);
+  if (ai->ai_family == AF_INET6) address = "[" + address + "]";
+  return address + ":" + std::to_string(port);
 }
 
 void tune(int fd) {
@@ -76,27 +80,43 @@ std::string describe_failure(int err, const std::string& where, const std::strin
 
 }  // namespace
 
-Result<Fd> connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout) {
+void AddrInfoFree::operator()(addrinfo* list) const {
+  freeaddrinfo(list);
+}
+
+std::string Addresses::numeric() const {
+  std::string out;
+  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next)
+    out += (out.empty() ? "" : ", ") + numeric_address(ai);
+  return out;
+}
+
+Result<Addresses> resolve_host(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* raw = nullptr;
   int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &raw);
   std::unique_ptr<addrinfo, AddrInfoFree> list(raw);
-  if (rc != 0) {
-    return Error{"ssh: cannot resolve " + host + ": " + gai_strerror(rc) +
+  if (rc != 0 || !list) {
+    return Error{"ssh: cannot resolve " + host + ": " + (rc != 0 ? gai_strerror(rc) : "no address") +
                  " (check --ssh-host, or HostName in the ssh config)"};
   }
+  return Addresses{host, port, std::move(list)};
+}
+
+Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   int last_err = ETIMEDOUT;
   std::string tried;
-  for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
+  for (const addrinfo* ai = addresses.list.get(); ai; ai = ai->ai_next) {
     Fd fd;
     last_err = connect_one(ai, deadline, fd);
-    if (last_err == 0) return fd;
+    if (last_err == 0) return Connection{std::move(fd), peer_name(ai, addresses.port)};
     tried += (tried.empty() ? "" : ", ") + numeric_address(ai);
   }
-  return Error{describe_failure(last_err, host + ":" + std::to_string(port), tried, timeout)};
+  return Error{
+      describe_failure(last_err, addresses.host + ":" + std::to_string(addresses.port), tried, timeout)};
 }
 
 }  // namespace tunnel

@@ -1,16 +1,40 @@
-// TCP to the SSH host: every address getaddrinfo gives (IPv4 and IPv6), within one deadline.
+// TCP to the SSH host in two steps: resolve the name (IPv4 and IPv6), then try each address within
+// one deadline.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "tunnel/handles.hpp"
 #include "tunnel/result.hpp"
 
+struct addrinfo;
+
 namespace tunnel {
 
-// A connected, non-blocking, close-on-exec socket with TCP_NODELAY and a TCP user timeout, or
-// "ssh: cannot resolve ..." / "ssh: connection to host:port refused|timed out|unreachable ...".
-Result<Fd> connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout);
+struct AddrInfoFree {
+  void operator()(addrinfo* list) const;
+};
+
+// What getaddrinfo answered for host:port, in the order to try.
+struct Addresses {
+  std::string host;
+  int port = 0;
+  std::unique_ptr<addrinfo, AddrInfoFree> list;  // never empty
+
+  std::string numeric() const;  // "10.0.0.5, ::1"
+};
+
+// The addresses, or "ssh: cannot resolve host: ... (check --ssh-host, or HostName in the ssh config)".
+Result<Addresses> resolve_host(const std::string& host, int port);
+
+struct Connection {
+  Fd socket;         // connected, non-blocking, close-on-exec, TCP_NODELAY and a TCP user timeout
+  std::string peer;  // the address that answered: "10.0.0.5:22", "[::1]:22"
+};
+
+// The first address that accepts, or "ssh: connection to host:port refused|timed out|unreachable ...".
+Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout);
 
 }  // namespace tunnel

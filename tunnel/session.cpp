@@ -25,6 +25,24 @@ std::string handshake_error(LIBSSH2_SESSION* s, const Endpoint& e) {
          "): is it an SSH server?";
 }
 
+// "host key": the SSH handshake on the connected socket, then the server's key against known_hosts.
+Result<std::string> greet(Session& session, const Endpoint& e) {
+  ensure_libssh2();
+  session.ssh.reset(libssh2_session_init_ex(PacketPool::allocate, PacketPool::release, PacketPool::reallocate,
+                                            session.pool.get()));
+  LIBSSH2_SESSION* s = session.ssh.get();
+  if (!s) return Error{"ssh: out of memory starting an SSH session"};
+  libssh2_session_set_blocking(s, 1);
+  libssh2_session_set_timeout(s, static_cast<long>(e.timeout.count()));
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, hostkey_preference(s, e).c_str());
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_CS, kCiphers);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_SC, kCiphers);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_CS, kMacs);
+  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_SC, kMacs);
+  if (libssh2_session_handshake(s, session.socket.get()) != 0) return Error{handshake_error(s, e)};
+  return verify_host_key(s, e);
+}
+
 }  // namespace
 
 std::string last_ssh_error(LIBSSH2_SESSION* session) {
@@ -50,26 +68,23 @@ std::string describe_loss(LIBSSH2_SESSION* session) {
   }
 }
 
-Result<Session> open_session(const Endpoint& e) {
-  ensure_libssh2();
-  auto socket = connect_tcp(e.hostname, e.port, e.timeout);
-  if (!socket) return Error{socket.error()};
-  Session session{std::move(*socket), std::make_unique<PacketPool>(), nullptr};
-  session.ssh.reset(libssh2_session_init_ex(PacketPool::allocate, PacketPool::release, PacketPool::reallocate,
-                                            session.pool.get()));
-  LIBSSH2_SESSION* s = session.ssh.get();
-  if (!s) return Error{"ssh: out of memory starting an SSH session"};
-  libssh2_session_set_blocking(s, 1);
-  libssh2_session_set_timeout(s, static_cast<long>(e.timeout.count()));
-  libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, hostkey_preference(s, e).c_str());
-  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_CS, kCiphers);
-  libssh2_session_method_pref(s, LIBSSH2_METHOD_CRYPT_SC, kCiphers);
-  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_CS, kMacs);
-  libssh2_session_method_pref(s, LIBSSH2_METHOD_MAC_SC, kMacs);
-  if (libssh2_session_handshake(s, session.socket.get()) != 0) return Error{handshake_error(s, e)};
-  if (auto refused = verify_host_key(s, e)) return Error{*refused};
-  if (auto refused = authenticate(s, e)) return Error{*refused};
-  libssh2_keepalive_config(s, 0, kKeepaliveSeconds);
+Result<Session> open_session(const Endpoint& e, const StepReport& report) {
+  auto addresses = resolve_host(e.hostname, e.port);
+  auto listed = [&](const Addresses& a) { return e.hostname + " -> " + a.numeric(); };
+  if (!passed(report, "DNS", addresses, listed)) return Error{addresses.error()};
+  auto tcp = connect_tcp(*addresses, e.timeout);
+  if (!passed(report, "TCP", tcp, [](const Connection& c) { return "connected to " + c.peer; }))
+    return Error{tcp.error()};
+  Session session{std::move(tcp->socket), std::make_unique<PacketPool>(), nullptr};
+  auto host_key = greet(session, e);
+  if (!passed(report, "host key", host_key, [](const std::string& found) { return found; }))
+    return Error{host_key.error()};
+  auto login = authenticate(session.ssh.get(), e);
+  auto logged_in = [&](const std::string& key) { return "as " + e.user + " with " + key; };
+  if (!passed(report, "SSH login", login, logged_in)) return Error{login.error()};
+  // Only now: a blocking libssh2 call sends due keepalives while it waits, which would break the
+  // key exchange (and the first one is due at once).
+  libssh2_keepalive_config(session.ssh.get(), 0, kKeepaliveSeconds);
   return session;
 }
 

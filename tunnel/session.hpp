@@ -1,5 +1,8 @@
-// One logged-in SSH session: TCP connect, handshake, host key check, public-key login.
+// One logged-in SSH session: DNS, TCP connect, handshake, host key check, public-key login. The
+// same steps, in the same function, serve Tunnel::open(), reconnecting, and diagnose().
 #pragma once
+
+#include <functional>
 
 #include "tunnel/endpoint.hpp"
 #include "tunnel/handles.hpp"
@@ -14,8 +17,21 @@ struct Session {
   SessionPtr ssh;                    // left in blocking mode; the forwarder switches it to non-blocking
 };
 
-// Blocks for at most about endpoint.timeout per step.
-Result<Session> open_session(const Endpoint& endpoint);
+// Hears how each step went (diagnose's reporter); may be empty.
+using StepReport = std::function<void(const Check&)>;
+
+// Runs the steps "DNS", "TCP", "host key" and "SSH login" in order, telling `report` after each,
+// and stops at the first failure, whose error it returns. Blocks for at most about
+// endpoint.timeout per step.
+Result<Session> open_session(const Endpoint& endpoint, const StepReport& report = {});
+
+// Tells `report` (if any) how step `name` went, with describe(value) as the detail when it passed.
+// Returns whether it passed.
+template <class T, class Describe>
+bool passed(const StepReport& report, const char* name, Result<T>& result, Describe describe) {
+  if (report) report(result ? Check{name, true, describe(*result)} : Check{name, false, result.error()});
+  return static_cast<bool>(result);
+}
 
 // libssh2's description of the session's most recent error.
 std::string last_ssh_error(LIBSSH2_SESSION* session);

@@ -6,10 +6,13 @@
 // session as a direct-tcpip channel to target_host:target_port, so libpq connects with
 // `host=<socket_directory> port=<port>`. No TCP port is ever opened on this machine.
 //
+// diagnose() runs the same steps one at a time, for `fleet-analytics-mcp doctor`.
+//
 // The only includer of libssh2.h is this library; this header is all its users see.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -64,5 +67,21 @@ class Tunnel {
   explicit Tunnel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// One step of reaching the database through SSH, as `fleet-analytics-mcp doctor` prints it.
+struct Check {
+  std::string name;  // "ssh config", "DNS", "TCP", "host key", "SSH login", "forward"
+  bool ok = false;
+  // ok: what was found ("bastion -> 10.0.0.5, ::1"); failed: the same one-line error open() gives,
+  // which says what to do.
+  std::string detail;
+};
+
+// Runs open()'s steps one at a time without starting a tunnel, calling report() after each, and
+// stops at the first failure. The last step ("forward") opens one direct-tcpip channel to
+// target_host:target_port and closes it, so a permitopen that forbids the database is found here.
+// Returns true when every step passed. Blocks for at most about connect_timeout per step; with
+// accept_new, an unknown host key is recorded as open() would.
+bool diagnose(const Options& options, const std::function<void(const Check&)>& report);
 
 }  // namespace tunnel

@@ -342,7 +342,7 @@ int connect_unix(const tunnel::Tunnel& t) {
 
 std::string echo_through(const tunnel::Tunnel& t, const std::string& data) {
   int fd = connect_unix(t);
-  REQUIRE(fd >= 0);
+  if (fd < 0) return "(cannot connect to the tunnel's socket)";  // no REQUIRE: see support.hpp
   std::thread writer([&] {
     for (size_t sent = 0; sent < data.size();) {
       ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);

@@ -139,7 +139,8 @@ tunnel::Options options_for(const SshServer& server, const KeyPair& key, const C
 
 // Connects to the tunnel's Unix socket; -1 on failure.
 int connect_unix(const tunnel::Tunnel& t);
-// Sends `data` and reads the same number of bytes back (through an echo target).
+// Sends `data` and reads the same number of bytes back (through an echo target). Uses no Catch2
+// macros (they are not thread-safe), since tests call it from several threads at once.
 std::string echo_through(const tunnel::Tunnel& t, const std::string& data);
 // Reads until EOF; what was read.
 std::string read_to_eof(int fd);
