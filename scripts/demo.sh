@@ -74,7 +74,7 @@ fi
 if [[ $do_build -eq 1 ]]; then
   step "Building fleet-analytics-mcp (Release)"
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-  cmake --build build -j"$(nproc)"
+  cmake --build build --target fleet-analytics-mcp -j"$(nproc)"
 fi
 
 # --- 3. sandbox -------------------------------------------------------------
@@ -246,7 +246,14 @@ if [[ $status -ne 0 ]]; then
   sed 's/^/  | /' "$err" | tail -n 20 >&2
 fi
 
-# --- 5. how to use it ------------------------------------------------------
+# --- 5. the same binary in a terminal ----------------------------------------
+db_args=(--database-url "$FAM_RO_URL" --database-password-file "$FAM_RO_PASSWORD_FILE")
+step "$binary doctor (checks every step to the database)"
+timeout 60 "$binary" doctor "${db_args[@]}" || printf '%s: note: doctor reported a failure (see above)\n' "$PROG" >&2
+step "$binary query (the query tool in a terminal; --format csv|json also work)"
+timeout 60 "$binary" query "${db_args[@]}" "$trips_sql" || true
+
+# --- 6. how to use it ------------------------------------------------------
 step "Use it from Claude Code"
 printf 'claude mcp add --transport stdio fleet-analytics -- %s --database-url %s --database-password-file %s\n' \
   "$binary" "'$FAM_RO_URL'" "$FAM_RO_PASSWORD_FILE"

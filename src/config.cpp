@@ -13,11 +13,11 @@ namespace {
 
 constexpr const char* kProgram = "fleet-analytics-mcp";
 
-void add_options(CLI::App& app, Config& c, std::string& password_file) {
+void add_options(CLI::App& app, Config& c) {
   app.add_option("--database-url", c.database_url,
                  "libpq URI of the database, e.g. postgresql://analytics_ro@db.internal:5432/tracksolid_db")
       ->envname("DATABASE_URL");
-  app.add_option("--database-password-file", password_file,
+  app.add_option("--database-password-file", c.password_file,
                  "file holding the database password (must not be readable by group or others)")
       ->envname("MCP_DATABASE_PASSWORD_FILE");
   app.add_option("--max-rows", c.max_rows, "ceiling on the rows one call may return")
@@ -80,15 +80,51 @@ Parsed refuse(const std::string& message) {
   return Parsed{std::nullopt, 2};
 }
 
+// The terminal commands. Options of the server may come before or after the command's name.
+void add_commands(CLI::App& app, Config& c, std::string& format) {
+  app.add_subcommand("doctor",
+                     "check the configuration, the SSH tunnel, the database login and the role, one line "
+                     "per check with a fix for each failure; exit code 1 if any check fails")
+      ->fallthrough()
+      ->parse_complete_callback([&c] { c.command = Command::kDoctor; });
+  CLI::App* query =
+      app.add_subcommand("query",
+                         "run one read-only query through the same guard as the MCP tool and print it")
+          ->fallthrough()
+          ->parse_complete_callback([&c] { c.command = Command::kQuery; });
+  query->add_option("sql", c.sql, "the SQL statement (one SELECT, WITH, VALUES, TABLE or EXPLAIN)")
+      ->required();
+  query->add_option("--format", format, "table (aligned columns), csv, or json (the MCP tool's result)")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  app.require_subcommand(0, 1);
+}
+
+// Problems CLI11 cannot see; `doctor` reports them instead of refusing to run.
+std::string find_problem(Config& c) {
+  if (c.database_url.empty())
+    return "--database-url (or DATABASE_URL) is required, e.g. "
+           "--database-url postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
+  std::string error;
+  if (!c.password_file.empty()) c.password = read_password_file(c.password_file, error);
+  return error;
+}
+
 }  // namespace
 
 Parsed parse(int argc, char** argv) {
   CLI::App app{"Read-only MCP server for the fleet analytics database (stdio).", kProgram};
   app.set_version_flag("--version",
                        std::string(kProgram) + " " + version::kRelease + " (" + version::kCommit + ")");
+  app.footer(
+      "Without a command it serves MCP on stdin/stdout, as Claude runs it.\n"
+      "Exit codes: 0 ok; 1 a check or query failed; 2 bad options; 3 database unreachable; 4 the role could "
+      "change data; 5 the SSH tunnel failed.\n"
+      "Details: man fleet-analytics-mcp, or docs/ANALYTICS_MCP.md.");
   Config c;
-  std::string password_file;
-  add_options(app, c, password_file);
+  std::string format = "table";
+  add_options(app, c);
+  add_commands(app, c, format);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -97,15 +133,9 @@ Parsed parse(int argc, char** argv) {
     std::string what = e.what();
     return refuse(what + " (see --help)");
   }
-  if (c.database_url.empty())
-    return refuse(
-        "--database-url (or DATABASE_URL) is required, e.g. "
-        "--database-url postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db");
-  if (!password_file.empty()) {
-    std::string error;
-    c.password = read_password_file(password_file, error);
-    if (!c.password) return refuse(error);
-  }
+  c.format = format == "csv" ? Format::kCsv : format == "json" ? Format::kJson : Format::kTable;
+  c.problem = find_problem(c);
+  if (!c.problem.empty() && c.command != Command::kDoctor) return refuse(c.problem);
   return Parsed{std::move(c), 0};
 }
 

@@ -6,7 +6,18 @@
 
 namespace config {
 
+// What the binary was asked to do: serve MCP on stdio (what Claude runs), or a terminal command.
+enum class Command { kServe, kDoctor, kQuery };
+enum class Format { kTable, kCsv, kJson };
+
 struct Config {
+  Command command = Command::kServe;
+  std::string sql;                 // `query`: the statement to run
+  Format format = Format::kTable;  // `query --format`
+  // Why this configuration cannot be used (missing URL, unsafe password file), or "". Every command
+  // but `doctor` refuses to start with it; `doctor` reports it as its first failed check.
+  std::string problem;
+  std::string password_file;
   std::string database_url;
   std::optional<std::string> password;  // read from --database-password-file
   long max_rows = 10000;
@@ -23,7 +34,7 @@ struct Config {
   bool ssh_accept_new = false;
 };
 
-// Either a configuration to serve with, or what to print and the exit code to leave with
+// Either a configuration to run with, or what to print and the exit code to leave with
 // (--help and --version: 0 on stdout; a bad option or value: 2 with one line on stderr).
 struct Parsed {
   std::optional<Config> config;

@@ -38,7 +38,7 @@ std::string cursor_prefix(std::size_t index) {
   return "DECLARE " + cursor_name(index) + " NO SCROLL CURSOR FOR ";
 }
 
-std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error) {
+std::optional<Endpoint> read_endpoint(const std::string& conninfo, std::string& error) {
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
       PQconninfoParse(conninfo.c_str(), &parse_error), PQconninfoFree);
@@ -47,14 +47,22 @@ std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& e
     PQfreemem(parse_error);
     return std::nullopt;
   }
-  Endpoint endpoint{"localhost", 5432};
+  Endpoint endpoint{"localhost", 5432, "", ""};
   for (auto* o = options.get(); o->keyword; ++o) {
     if (!o->val || !*o->val) continue;
     std::string_view key = o->keyword;
     if (key == "host") endpoint.host = o->val;
     if (key == "port") endpoint.port = std::atoi(o->val);
+    if (key == "user") endpoint.user = o->val;
+    if (key == "dbname") endpoint.dbname = o->val;
   }
-  if (endpoint.host.front() == '/' || endpoint.host.find(',') != std::string::npos || endpoint.port <= 0) {
+  return endpoint;
+}
+
+std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error) {
+  auto endpoint = read_endpoint(conninfo, error);
+  if (endpoint && (endpoint->host.front() == '/' || endpoint->host.find(',') != std::string::npos ||
+                   endpoint->port <= 0)) {
     error =
         "--database-url must name one TCP host and port as the SSH host sees them, e.g. "
         "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";

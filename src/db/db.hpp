@@ -97,13 +97,17 @@ struct ServerFacts {
   bool has_timescaledb = false;
 };
 
-// The host and port a connection string names, as the database host sees them.
+// Where a connection string points, as the database host sees it ("" = libpq's default).
 struct Endpoint {
   std::string host;
   int port = 5432;
+  std::string user;
+  std::string dbname;
 };
-// Reads `conninfo` with libpq's own parser; nullopt with `error` set when it cannot be read or
-// names no TCP host (a Unix socket path cannot be reached through a tunnel).
+// Reads `conninfo` with libpq's own parser; nullopt with `error` set when it cannot be read.
+std::optional<Endpoint> read_endpoint(const std::string& conninfo, std::string& error);
+// The same, but also nullopt when it names no single TCP host (a Unix socket path cannot be reached
+// through a tunnel).
 std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error);
 
 class Connection;

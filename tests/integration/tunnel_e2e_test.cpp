@@ -1,41 +1,72 @@
 // The real binary reaching the database through its own SSH tunnel, against a real sshd.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <optional>
 
 #include "../tunnel/support.hpp"
 #include "mcp_client.hpp"
 
+using testing::CommandRun;
+using testing::doctor_line;
 using testing::json;
 using testing::McpClient;
+using testing::run_command;
 
 namespace {
 
 // A real sshd that knows the client's key; the client's known_hosts starts as `known`.
 struct TunnelSetup {
-  explicit TunnelSetup(bool host_known) {
-    sshd.authorize(key);
+  explicit TunnelSetup(bool host_known, std::optional<std::string> key_options = "") {
+    if (key_options) sshd.authorize(key, *key_options);
     tunnel_test::write_file(known_hosts, host_known ? sshd.known_hosts_line() + "\n" : "");
   }
-  std::vector<std::string> server_args() const {
-    return {"--database-url",
-            testing::ro_url(),
-            "--database-password-file",
-            testing::ro_password_file(),
-            "--ssh-host",
-            "127.0.0.1",
-            "--ssh-port",
-            std::to_string(sshd.port()),
-            "--ssh-user",
-            sshd.user(),
-            "--ssh-identity",
-            key.private_path,
-            "--ssh-known-hosts",
-            known_hosts};
+  std::vector<std::string> server_args(const std::string& command = "") const {
+    std::vector<std::string> args{"--database-url",
+                                  testing::ro_url(),
+                                  "--database-password-file",
+                                  testing::ro_password_file(),
+                                  "--ssh-host",
+                                  "127.0.0.1",
+                                  "--ssh-port",
+                                  std::to_string(sshd.port()),
+                                  "--ssh-user",
+                                  sshd.user(),
+                                  "--ssh-identity",
+                                  key.private_path,
+                                  "--ssh-known-hosts",
+                                  known_hosts};
+    if (!command.empty()) args.insert(args.begin(), command);
+    return args;
   }
   tunnel_test::ClientEnv client_env;
   tunnel_test::SshServer sshd;
   tunnel_test::KeyPair key = tunnel_test::make_key(client_env.home.path(), "id_ed25519", "ed25519");
   std::string known_hosts = client_env.home / "known_hosts";
 };
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// Runs `doctor` and checks that it stopped at `failed` with `hint` in its line, and skipped `next`.
+void expect_doctor_stops_at(const std::vector<std::string>& args, const std::string& failed,
+                            const std::string& hint, const std::string& next) {
+  CommandRun run = run_command(args, true);
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 1);
+  CHECK(starts_with(doctor_line(run, failed), "FAIL "));
+  CHECK(doctor_line(run, failed).find(hint) != std::string::npos);
+  CHECK(starts_with(doctor_line(run, next), "skip "));
+  CHECK(starts_with(doctor_line(run, "database login"), "skip "));
+}
+
+std::vector<std::string> with_option(std::vector<std::string> args, const std::string& option,
+                                     const std::string& value) {
+  auto it = std::find(args.begin(), args.end(), option);
+  REQUIRE(it != args.end());
+  *(it + 1) = value;
+  return args;
+}
 
 }  // namespace
 
@@ -60,4 +91,51 @@ TEST_CASE("an unknown SSH host key stops the server before it serves", "[tunnel]
   std::string err = refused.stderr_text();
   CHECK(err.find(setup.sshd.fingerprint()) != std::string::npos);
   CHECK(err.find("--ssh-accept-new") != std::string::npos);
+}
+
+TEST_CASE("doctor passes every check through a working tunnel", "[tunnel][doctor]") {
+  TunnelSetup setup(true);
+  CommandRun run = run_command(setup.server_args("doctor"), true);
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 0);
+  for (const char* check :
+       {"configuration", "ssh config", "DNS", "TCP", "host key", "SSH login", "forward", "database login",
+        "read-only role", "least privilege", "data access", "extensions"}) {
+    INFO(check);
+    CHECK(starts_with(doctor_line(run, check), "ok "));
+  }
+  CHECK(doctor_line(run, "host key").find(setup.sshd.fingerprint()) != std::string::npos);
+}
+
+TEST_CASE("doctor names each tunnel failure and how to fix it", "[tunnel][doctor]") {
+  SECTION("an unresolvable SSH host") {
+    TunnelSetup setup(true);
+    expect_doctor_stops_at(with_option(setup.server_args("doctor"), "--ssh-host", "no-such-host.invalid"),
+                           "DNS", "no-such-host.invalid", "TCP");
+  }
+  SECTION("nothing listening on the SSH port") {
+    TunnelSetup setup(true);
+    expect_doctor_stops_at(
+        with_option(setup.server_args("doctor"), "--ssh-port", std::to_string(tunnel_test::free_port())),
+        "TCP", "refused", "host key");
+  }
+  SECTION("an unknown host key") {
+    TunnelSetup setup(false);
+    expect_doctor_stops_at(setup.server_args("doctor"), "host key", setup.sshd.fingerprint(), "SSH login");
+  }
+  SECTION("a changed host key") {
+    TunnelSetup setup(false);
+    auto impostor = tunnel_test::make_key(setup.client_env.home.path(), "impostor", "ed25519");
+    tunnel_test::write_file(setup.known_hosts, "[127.0.0.1]:" + std::to_string(setup.sshd.port()) + " " +
+                                                   impostor.public_line + "\n");
+    expect_doctor_stops_at(setup.server_args("doctor"), "host key", "CHANGED", "SSH login");
+  }
+  SECTION("a key the SSH host does not accept") {
+    TunnelSetup setup(true, std::nullopt);
+    expect_doctor_stops_at(setup.server_args("doctor"), "SSH login", "tunnel_account.sh add", "forward");
+  }
+  SECTION("a key whose permitopen forbids the database") {
+    TunnelSetup setup(true, "permitopen=\"127.0.0.1:1\"");
+    expect_doctor_stops_at(setup.server_args("doctor"), "forward", "permitopen", "database login");
+  }
 }

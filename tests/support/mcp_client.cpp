@@ -192,6 +192,34 @@ std::string McpClient::stderr_text() {
   return text;
 }
 
+std::string McpClient::stdout_text() {
+  std::string text;
+  while (auto line = read_line(std::chrono::seconds(60))) text += *line + "\n";
+  INFO("stdout so far: " << text << buffer_);
+  REQUIRE(buffer_.empty());  // a last line without a newline, or a hang past the safety net
+  return text;
+}
+
+CommandRun run_command(const std::vector<std::string>& args, bool bare) {
+  McpClient command(args, bare);
+  command.close_input();
+  CommandRun run;
+  run.out = command.stdout_text();
+  run.exit_code = command.wait_exit();
+  run.err = command.stderr_text();
+  return run;
+}
+
+std::string doctor_line(const CommandRun& run, const std::string& check) {
+  // Each line is "<status padded to 6><check padded to 17><detail>".
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = run.out.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string line = run.out.substr(start, nl - start);
+    if (line.size() > 6 && line.compare(6, check.size() + 1, check + " ") == 0) return line;
+  }
+  return "";
+}
+
 bool McpClient::stdout_closed() {
   return pending_.empty() && !read_line(std::chrono::seconds(30)).has_value();
 }

@@ -21,6 +21,17 @@ std::string ro_url();
 std::string ro_password_file();
 std::string admin_url();
 
+// A terminal command (`doctor`, `query`) run to completion: what it printed and how it exited.
+struct CommandRun {
+  std::string out;
+  std::string err;
+  int exit_code = -1;
+};
+// Runs the binary with `args` (the database options are added unless `bare`) and no input.
+CommandRun run_command(const std::vector<std::string>& args, bool bare = false);
+// The line `doctor` printed for `check`, e.g. "ok    database login   as analytics_ro ...", or "".
+std::string doctor_line(const CommandRun& run, const std::string& check);
+
 class McpClient {
  public:
   // Starts the server with `args` (the database options are added unless `bare`).
@@ -46,6 +57,8 @@ class McpClient {
   int wait_exit();
   std::string stderr_text();
   bool stdout_closed();
+  // Everything written to stdout until it is closed (for the terminal commands, which print text).
+  std::string stdout_text();
   // The application_name its database sessions carry, to find them in pg_stat_activity.
   std::string application_name() const { return "fleet-analytics-mcp/" + analyst_; }
 

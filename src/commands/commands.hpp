@@ -1,0 +1,23 @@
+// What the binary can be asked to do. Each returns the process exit code; diagnostics go to stderr
+// and, for `serve`, nothing but protocol messages ever reaches stdout.
+#pragma once
+
+#include "config.hpp"
+
+namespace commands {
+
+// Exit codes other programs (and `doctor`) can tell apart.
+constexpr int kExitFailed = 1;        // a doctor check or a query failed
+constexpr int kExitDatabase = 3;      // the database could not be reached or read
+constexpr int kExitWritableRole = 4;  // the role could change data and --allow-writable-role is absent
+constexpr int kExitTunnel = 5;        // the SSH tunnel could not be opened
+
+// Serves MCP on stdin/stdout until end of input: what Claude runs.
+int serve(const config::Config& config);
+// Checks each step from the configuration to the role, one line per check on stdout.
+int doctor(const config::Config& config);
+// Runs config.sql through the same guard and read-only transaction as the `query` tool, printed in
+// config.format on stdout.
+int query(const config::Config& config);
+
+}  // namespace commands

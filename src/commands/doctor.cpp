@@ -1,0 +1,192 @@
+// `fleet-analytics-mcp doctor`: every step from the options to the role, in the order a connection
+// takes them, one line each; the first failure says how to fix it and the rest are skipped.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands/commands.hpp"
+#include "commands/startup.hpp"
+#include "version.hpp"
+
+namespace commands {
+namespace {
+
+// Powers beyond reading the analytics schemas that a role serving an assistant should not hold,
+// though none of them can change data (write_privileges covers those).
+constexpr const char* kExtraPowers = R"SQL(
+SELECT 'is a member of ' || rolname FROM pg_roles
+WHERE rolname IN ('pg_read_server_files', 'pg_read_all_data', 'pg_read_all_settings', 'pg_read_all_stats',
+                  'pg_monitor', 'pg_stat_scan_tables', 'pg_create_subscription', 'pg_use_reserved_connections')
+  AND pg_has_role(current_user, oid, 'MEMBER')
+UNION ALL
+SELECT 'does not default to read-only transactions (default_transaction_read_only is off)'
+WHERE current_setting('default_transaction_read_only') <> 'on'
+)SQL";
+
+// What the role can read of the two analytics schemas.
+constexpr const char* kReadable = R"SQL(
+SELECT n.nspname, count(c.oid) FILTER (WHERE has_table_privilege(c.oid, 'SELECT'))
+FROM pg_namespace n
+LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+WHERE n.nspname IN ('tracksolid', 'reporting') AND has_schema_privilege(n.oid, 'USAGE')
+GROUP BY n.nspname ORDER BY n.nspname
+)SQL";
+
+constexpr const char* kExtensions = R"SQL(
+SELECT extname, extversion FROM pg_extension WHERE extname IN ('postgis', 'timescaledb') ORDER BY extname
+)SQL";
+
+// Every check, in order: the tunnel's own steps sit between configuration and database login.
+const std::vector<std::string> kTunnelChecks = {"ssh config", "DNS",       "TCP",
+                                                "host key",   "SSH login", "forward"};
+const std::vector<std::string> kDatabaseChecks = {"database login", "read-only role", "least privilege",
+                                                  "data access", "extensions"};
+
+constexpr const char* kSkipped = "(after a failed check)";
+
+class Report {
+ public:
+  // Prints one check; false once any check has failed.
+  bool line(const std::string& name, bool ok, const std::string& detail) {
+    print(ok ? "ok" : "FAIL", name, detail);
+    failed_ = failed_ || !ok;
+    return ok;
+  }
+  void skip(const std::vector<std::string>& names, const std::string& why) {
+    for (const auto& name : names) print("skip", name, why);
+  }
+  int finish() const {
+    std::printf("%s\n",
+                failed_ ? "A check failed: fix the first FAIL above, then run `fleet-analytics-mcp doctor` "
+                          "again."
+                        : "All checks passed: Claude can use this configuration.");
+    return failed_ ? kExitFailed : 0;
+  }
+
+ private:
+  static void print(const char* status, const std::string& name, const std::string& detail) {
+    std::printf("%-5s %-16s %s\n", status, name.c_str(), detail.c_str());
+    std::fflush(stdout);  // each line as soon as it is known: a slow step shows where it waits
+  }
+  bool failed_ = false;
+};
+
+// Why the options cannot work, or "" — including a database URL a tunnel cannot forward to.
+std::string configuration_problem(const config::Config& config) {
+  std::string error;
+  if (config.problem.empty() && !config.ssh_host.empty()) db::tcp_endpoint(config.database_url, error);
+  return config.problem.empty() ? error : config.problem;
+}
+
+std::string describe_target(const config::Config& config) {
+  std::string error;
+  db::Endpoint target = db::read_endpoint(config.database_url, error).value_or(db::Endpoint{});
+  std::string out = "database " + (target.dbname.empty() ? "(default)" : target.dbname) + " at " +
+                    target.host + ":" + std::to_string(target.port) + " as " +
+                    (target.user.empty() ? "(login name)" : target.user);
+  out += config.password ? ", password from " + config.password_file
+                         : ", password from the URL, PGPASSWORD or ~/.pgpass";
+  return out + (config.ssh_host.empty() ? ", connecting directly" : ", through SSH host " + config.ssh_host);
+}
+
+// The tunnel's steps, each reported; then the tunnel itself, open for the database checks.
+// False when a step failed (and the rest were reported as skipped).
+bool check_tunnel(const config::Config& config, Report& report, db::Settings& settings,
+                  std::unique_ptr<tunnel::Tunnel>& out) {
+  std::string error;
+  tunnel::Options options =
+      tunnel_options(config, db::tcp_endpoint(config.database_url, error).value_or(db::Endpoint{}));
+  std::size_t done = 0;
+  bool passed = tunnel::diagnose(options, [&](const tunnel::Check& check) {
+    ++done;
+    report.line(check.name, check.ok, check.detail);
+  });
+  if (!passed) {
+    report.skip({kTunnelChecks.begin() + static_cast<long>(std::min(done, kTunnelChecks.size())),
+                 kTunnelChecks.end()},
+                kSkipped);
+    return false;
+  }
+  tunnel::OpenResult opened = tunnel::Tunnel::open(options);
+  if (!opened) return report.line("SSH tunnel", false, opened.error);
+  out = std::move(opened.tunnel);
+  route_through(*out, config, settings);
+  return true;
+}
+
+std::string rows_joined(const db::Table& table, const std::string& separator) {
+  std::string joined;
+  for (int row = 0; row < table.row_count(); ++row) {
+    std::string item(table.value(row, 0).value_or(""));
+    if (table.column_count() > 1) item += " " + std::string(table.value(row, 1).value_or(""));
+    joined += (joined.empty() ? "" : separator) + item;
+  }
+  return joined;
+}
+
+void check_role(db::Database& database, Report& report) {
+  const db::ServerFacts& facts = database.facts();
+  std::string writes = write_privileges(facts);
+  report.line("read-only role", writes.empty(),
+              writes.empty() ? facts.role + " cannot change data"
+                             : facts.role + " could change data (" + writes +
+                                   "); run scripts/bootstrap_analytics_ro.sh on the database "
+                                   "host, or connect as analytics_ro");
+  const db::Statement statements[] = {{kExtraPowers, {}, {}}, {kReadable, {}, {}}, {kExtensions, {}, {}}};
+  db::CancelToken never;
+  db::Outcome outcome = database.run(statements, never);
+  if (outcome.failure) {
+    report.line("least privilege", false, outcome.failure->message);
+    return report.skip({"data access", "extensions"}, kSkipped);
+  }
+  std::string extra = rows_joined(outcome.tables[0], "; ");
+  report.line("least privilege", extra.empty(),
+              extra.empty() ? "no powers beyond reading (no server files, no other sessions' activity)"
+                            : facts.role + " " + extra +
+                                  "; run scripts/analytics_ro_role.sql (or REVOKE those) on "
+                                  "the database host");
+  std::string readable = rows_joined(outcome.tables[1], ", ");
+  report.line("data access", !readable.empty(),
+              readable.empty() ? facts.role +
+                                     " cannot read schema tracksolid or reporting; run "
+                                     "scripts/bootstrap_analytics_ro.sh on the database host"
+                               : "tables and views readable per schema: " + readable);
+  std::string extensions = rows_joined(outcome.tables[2], ", ");
+  report.line("extensions", true,
+              (extensions.empty() ? std::string("none of PostGIS, TimescaleDB") : extensions) +
+                  (facts.has_postgis ? "" : " (no PostGIS: geometry columns come back as text)") +
+                  (facts.has_timescaledb ? "" : " (no TimescaleDB: hypertable details are left out)"));
+}
+
+}  // namespace
+
+int doctor(const config::Config& config) {
+  std::printf("fleet-analytics-mcp %s (%s) doctor\n", version::kRelease, version::kCommit);
+  Report report;
+  std::string problem = configuration_problem(config);
+  if (!report.line("configuration", problem.empty(), problem.empty() ? describe_target(config) : problem)) {
+    report.skip(config.ssh_host.empty() ? std::vector<std::string>{"SSH tunnel"} : kTunnelChecks, kSkipped);
+    report.skip(kDatabaseChecks, kSkipped);
+    return report.finish();
+  }
+  db::Settings settings = database_settings(config);
+  std::unique_ptr<tunnel::Tunnel> tunnel;  // outlives the database that connects through it
+  if (config.ssh_host.empty()) {
+    report.skip({"SSH tunnel"}, "not configured (no --ssh-host): connecting to the database directly");
+  } else if (!check_tunnel(config, report, settings, tunnel)) {
+    report.skip(kDatabaseChecks, kSkipped);
+    return report.finish();
+  }
+  db::Database database(std::move(settings));
+  if (auto failure = database.start()) {
+    report.line("database login", false, failure->message);
+    report.skip({kDatabaseChecks.begin() + 1, kDatabaseChecks.end()}, kSkipped);
+    return report.finish();
+  }
+  report.line("database login", true,
+              "as " + database.facts().role + " on PostgreSQL " + database.facts().server_version);
+  check_role(database, report);
+  return report.finish();
+}
+
+}  // namespace commands

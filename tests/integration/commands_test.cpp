@@ -1,0 +1,136 @@
+// The terminal commands, run as an analyst or operator runs them: `query` and `doctor`.
+#include <catch2/catch.hpp>
+
+#include "mcp_client.hpp"
+
+using testing::CommandRun;
+using testing::doctor_line;
+using testing::json;
+using testing::McpClient;
+using testing::run_command;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    lines.push_back(text.substr(start, nl - start));
+  return lines;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("query prints an aligned table with a row count", "[commands]") {
+  CommandRun run =
+      run_command({"query", "SELECT imei, speed_limit_kmh FROM tracksolid.devices ORDER BY imei LIMIT 3"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto lines = lines_of(run.out);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0] == " imei            | speed_limit_kmh");
+  CHECK(lines[1] == "-----------------+-----------------");
+  std::string first_imei = testing::admin_value("SELECT imei FROM tracksolid.devices ORDER BY imei LIMIT 1");
+  CHECK(starts_with(lines[2], " " + first_imei + " | "));
+  CHECK(lines[2].size() == lines[0].size());  // numbers are right-aligned to the column's width
+  CHECK(lines[5] == "(3 rows)");
+}
+
+TEST_CASE("query --format csv quotes what needs quoting and leaves NULL empty", "[commands]") {
+  CommandRun run = run_command({"query", "--format", "csv",
+                                "SELECT 1 AS n, 'a,b' AS comma, 'say \"hi\"' AS quote, NULL AS missing, "
+                                "'two\nlines' AS text"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out == "n,comma,quote,missing,text\n1,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\n");
+}
+
+TEST_CASE("query --format json prints what the MCP tool returns", "[commands]") {
+  const std::string sql = "SELECT imei, config, activated_at FROM tracksolid.devices ORDER BY imei LIMIT 5";
+  CommandRun run = run_command({"query", "--format", "json", sql});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  McpClient client;
+  CHECK(json::parse(run.out) == client.call_tool("query", {{"sql", sql}})["structuredContent"]);
+}
+
+TEST_CASE("query says on stderr when rows were cut by --max-rows", "[commands]") {
+  CommandRun run = run_command({"query", "SELECT g FROM generate_series(1, 10) AS g", "--max-rows", "4"});
+  REQUIRE(run.exit_code == 0);
+  CHECK(lines_of(run.out).back() == "(4 rows)");
+  CHECK(run.err.find("only the first 4 rows are shown") != std::string::npos);
+}
+
+TEST_CASE("query refuses writes through the same guard as the tool, and changes nothing", "[commands]") {
+  const std::string before = testing::database_fingerprint();
+  for (const char* sql : {"DELETE FROM tracksolid.devices", "SELECT 1; DROP TABLE tracksolid.devices",
+                          "SELECT pg_terminate_backend(1)"}) {
+    CommandRun run = run_command({"query", sql});
+    INFO(sql << "\n" << run.err);
+    CHECK(run.exit_code == 1);
+    CHECK(run.out.empty());
+    CHECK(run.err.find("refused") != std::string::npos);
+  }
+  CommandRun broken = run_command({"query", "SELECT nosuchcolumn FROM tracksolid.devices"});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.err.find("42703") != std::string::npos);
+  CHECK(testing::database_fingerprint() == before);
+}
+
+TEST_CASE("query without SQL or with an unknown format is a usage error", "[commands]") {
+  CHECK(run_command({"query"}).exit_code == 2);
+  CommandRun bad_format = run_command({"query", "--format", "xml", "SELECT 1"});
+  CHECK(bad_format.exit_code == 2);
+  CHECK(bad_format.err.find("xml") != std::string::npos);
+}
+
+TEST_CASE("doctor passes every check for the read-only role on a direct connection", "[commands][doctor]") {
+  CommandRun run = run_command({"doctor"});
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 0);
+  for (const char* check : {"configuration", "database login", "read-only role", "least privilege",
+                            "data access", "extensions"}) {
+    INFO(check);
+    CHECK(starts_with(doctor_line(run, check), "ok "));
+  }
+  CHECK(starts_with(doctor_line(run, "SSH tunnel"), "skip "));
+  CHECK(doctor_line(run, "extensions").find("postgis") != std::string::npos);
+  CHECK(doctor_line(run, "data access").find("tracksolid") != std::string::npos);
+}
+
+TEST_CASE("doctor reports a missing database URL as a failed configuration", "[commands][doctor]") {
+  CommandRun run = run_command({"doctor"}, true);
+  CHECK(run.exit_code == 1);
+  CHECK(starts_with(doctor_line(run, "configuration"), "FAIL "));
+  CHECK(doctor_line(run, "configuration").find("--database-url") != std::string::npos);
+  CHECK(starts_with(doctor_line(run, "database login"), "skip "));
+}
+
+TEST_CASE("doctor reports a wrong password at the database login", "[commands][doctor]") {
+  char path[] = "/tmp/fam-doctor-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, "wrong\n", 6) == 6);
+  close(fd);
+  CommandRun run =
+      run_command({"doctor", "--database-url", testing::ro_url(), "--database-password-file", path}, true);
+  unlink(path);
+  CHECK(run.exit_code == 1);
+  CHECK(starts_with(doctor_line(run, "configuration"), "ok "));
+  CHECK(starts_with(doctor_line(run, "database login"), "FAIL "));
+  CHECK(doctor_line(run, "database login").find("password") != std::string::npos);
+  CHECK(starts_with(doctor_line(run, "read-only role"), "skip "));
+}
+
+TEST_CASE("doctor fails a role that could change data and says how to fix it", "[commands][doctor]") {
+  CommandRun run = run_command({"doctor", "--database-url", testing::admin_url()}, true);
+  INFO(run.out);
+  CHECK(run.exit_code == 1);
+  CHECK(starts_with(doctor_line(run, "database login"), "ok "));
+  CHECK(starts_with(doctor_line(run, "read-only role"), "FAIL "));
+  CHECK(doctor_line(run, "read-only role").find("bootstrap_analytics_ro.sh") != std::string::npos);
+}
