@@ -32,7 +32,7 @@ case "${1:-}" in
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-  die "this script needs a Debian/Ubuntu system (dpkg + apt-get). On other systems install the equivalents of: build-essential cmake pkg-config libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev postgresql + postgis 3 openssh-server openssh-client"
+  die "this script needs a Debian/Ubuntu system (dpkg + apt-get). On other systems install the equivalents of: build-essential cmake pkg-config libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev postgresql + postgis 3 openssh-server openssh-client nodejs npm"
 fi
 
 export DEBIAN_FRONTEND=noninteractive
@@ -86,6 +86,13 @@ missing=()
 for p in "${BASE_PACKAGES[@]}"; do
   is_installed "$p" || missing+=("$p")
 done
+
+# The client tests (tests/clients) run Claude Code, the MCP Inspector and mcpb from npm. Any
+# Node.js with npm will do (the clients bring the Node version they need), so only a missing npm
+# command pulls in Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 # PostGIS must match the PostgreSQL major that the `postgresql` metapackage brings:
 # the installed one if present, otherwise apt's candidate.
