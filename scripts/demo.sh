@@ -249,9 +249,9 @@ fi
 # --- 5. the same binary in a terminal ----------------------------------------
 db_args=(--database-url "$FAM_RO_URL" --database-password-file "$FAM_RO_PASSWORD_FILE")
 step "$binary doctor (checks every step to the database)"
-timeout 60 "$binary" doctor "${db_args[@]}" || printf '%s: note: doctor reported a failure (see above)\n' "$PROG" >&2
+timeout 60 "$binary" doctor "${db_args[@]}" || die "doctor found a problem with the demo set-up (its FAIL line above says what)"
 step "$binary query (the query tool in a terminal; --format csv|json also work)"
-timeout 60 "$binary" query "${db_args[@]}" "$trips_sql" || true
+timeout 60 "$binary" query "${db_args[@]}" "$trips_sql" || die "the query command failed (see above)"
 
 # --- 6. how to use it ------------------------------------------------------
 step "Use it from Claude Code"

@@ -62,6 +62,8 @@ BASE_PACKAGES=(
   libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev
   postgresql
   openssh-server openssh-client
+  # packaging: dpkg-shlibdeps (dpkg-dev) and file for CPack's .deb; man-db to check the man page
+  dpkg-dev file man-db
 )
 
 updated=0

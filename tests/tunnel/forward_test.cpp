@@ -135,6 +135,8 @@ TEST_CASE("a key added by tunnel_account.sh forwards to its permitopen only, unt
   std::string keys = read_file(f.server.authorized_keys_path());
   CHECK(keys == "restrict,port-forwarding,permitopen=\"127.0.0.1:" + std::to_string(f.echo.port()) +
                     "\",command=\"/bin/false\" " + f.key.public_line + "\n");
+  std::string listed = run(script + " list --authorized-keys " + f.server.authorized_keys_path());
+  CHECK_THAT(listed, Catch::Contains("\tforward to 127.0.0.1:" + std::to_string(f.echo.port())));
   {
     auto opened = tunnel::Tunnel::open(f.options);
     REQUIRE(opened.error == "");
