@@ -134,6 +134,20 @@ TEST_CASE("doctor names each tunnel failure and how to fix it", "[tunnel][doctor
     TunnelSetup setup(true, std::nullopt);
     expect_doctor_stops_at(setup.server_args("doctor"), "SSH login", "tunnel_account.sh add", "forward");
   }
+  SECTION("a key with a passphrase and no ssh-agent") {
+    TunnelSetup setup(true);
+    auto locked = tunnel_test::make_key(setup.client_env.home.path(), "id_locked", "ed25519", "a passphrase");
+    setup.sshd.authorize(locked);
+    expect_doctor_stops_at(with_option(setup.server_args("doctor"), "--ssh-identity", locked.private_path),
+                           "SSH login", "ssh-add", "forward");
+  }
+  SECTION("no database listening where the URL points, as the SSH host sees it") {
+    TunnelSetup setup(true);
+    std::string url =
+        "postgresql://analytics_ro@127.0.0.1:" + std::to_string(tunnel_test::free_port()) + "/tracksolid_db";
+    expect_doctor_stops_at(with_option(setup.server_args("doctor"), "--database-url", url), "forward",
+                           "not listening", "database login");
+  }
   SECTION("a key whose permitopen forbids the database") {
     TunnelSetup setup(true, "permitopen=\"127.0.0.1:1\"");
     expect_doctor_stops_at(setup.server_args("doctor"), "forward", "permitopen", "database login");
