@@ -5,6 +5,7 @@
 
 using testing::CommandRun;
 using testing::doctor_line;
+using testing::doctor_status;
 using testing::json;
 using testing::McpClient;
 using testing::run_command;
@@ -19,10 +20,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
 }  // namespace
 
 TEST_CASE("query prints an aligned table with a row count", "[commands]") {
@@ -35,7 +32,7 @@ TEST_CASE("query prints an aligned table with a row count", "[commands]") {
   CHECK(lines[0] == " imei            | speed_limit_kmh");
   CHECK(lines[1] == "-----------------+-----------------");
   std::string first_imei = testing::admin_value("SELECT imei FROM tracksolid.devices ORDER BY imei LIMIT 1");
-  CHECK(starts_with(lines[2], " " + first_imei + " | "));
+  CHECK(lines[2].rfind(" " + first_imei + " | ", 0) == 0);
   CHECK(lines[2].size() == lines[0].size());  // numbers are right-aligned to the column's width
   CHECK(lines[5] == "(3 rows)");
 }
@@ -95,9 +92,9 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
   for (const char* check : {"configuration", "database login", "read-only role", "least privilege",
                             "data access", "extensions"}) {
     INFO(check);
-    CHECK(starts_with(doctor_line(run, check), "ok "));
+    CHECK(doctor_status(run, check) == "ok");
   }
-  CHECK(starts_with(doctor_line(run, "SSH tunnel"), "skip "));
+  CHECK(doctor_status(run, "SSH tunnel") == "skip");
   CHECK(doctor_line(run, "extensions").find("postgis") != std::string::npos);
   CHECK(doctor_line(run, "data access").find("tracksolid") != std::string::npos);
 }
@@ -105,9 +102,9 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
 TEST_CASE("doctor reports a missing database URL as a failed configuration", "[commands][doctor]") {
   CommandRun run = run_command({"doctor"}, true);
   CHECK(run.exit_code == 1);
-  CHECK(starts_with(doctor_line(run, "configuration"), "FAIL "));
+  CHECK(doctor_status(run, "configuration") == "FAIL");
   CHECK(doctor_line(run, "configuration").find("--database-url") != std::string::npos);
-  CHECK(starts_with(doctor_line(run, "database login"), "skip "));
+  CHECK(doctor_status(run, "database login") == "skip");
 }
 
 TEST_CASE("doctor reports a wrong password at the database login", "[commands][doctor]") {
@@ -120,17 +117,17 @@ TEST_CASE("doctor reports a wrong password at the database login", "[commands][d
       run_command({"doctor", "--database-url", testing::ro_url(), "--database-password-file", path}, true);
   unlink(path);
   CHECK(run.exit_code == 1);
-  CHECK(starts_with(doctor_line(run, "configuration"), "ok "));
-  CHECK(starts_with(doctor_line(run, "database login"), "FAIL "));
+  CHECK(doctor_status(run, "configuration") == "ok");
+  CHECK(doctor_status(run, "database login") == "FAIL");
   CHECK(doctor_line(run, "database login").find("password") != std::string::npos);
-  CHECK(starts_with(doctor_line(run, "read-only role"), "skip "));
+  CHECK(doctor_status(run, "read-only role") == "skip");
 }
 
 TEST_CASE("doctor fails a role that could change data and says how to fix it", "[commands][doctor]") {
   CommandRun run = run_command({"doctor", "--database-url", testing::admin_url()}, true);
   INFO(run.out);
   CHECK(run.exit_code == 1);
-  CHECK(starts_with(doctor_line(run, "database login"), "ok "));
-  CHECK(starts_with(doctor_line(run, "read-only role"), "FAIL "));
+  CHECK(doctor_status(run, "database login") == "ok");
+  CHECK(doctor_status(run, "read-only role") == "FAIL");
   CHECK(doctor_line(run, "read-only role").find("bootstrap_analytics_ro.sh") != std::string::npos);
 }

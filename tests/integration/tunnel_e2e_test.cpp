@@ -8,6 +8,7 @@
 
 using testing::CommandRun;
 using testing::doctor_line;
+using testing::doctor_status;
 using testing::json;
 using testing::McpClient;
 using testing::run_command;
@@ -44,20 +45,16 @@ struct TunnelSetup {
   std::string known_hosts = client_env.home / "known_hosts";
 };
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
 // Runs `doctor` and checks that it stopped at `failed` with `hint` in its line, and skipped `next`.
 void expect_doctor_stops_at(const std::vector<std::string>& args, const std::string& failed,
                             const std::string& hint, const std::string& next) {
   CommandRun run = run_command(args, true);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
-  CHECK(starts_with(doctor_line(run, failed), "FAIL "));
+  CHECK(doctor_status(run, failed) == "FAIL");
   CHECK(doctor_line(run, failed).find(hint) != std::string::npos);
-  CHECK(starts_with(doctor_line(run, next), "skip "));
-  CHECK(starts_with(doctor_line(run, "database login"), "skip "));
+  CHECK(doctor_status(run, next) == "skip");
+  CHECK(doctor_status(run, "database login") == "skip");
 }
 
 std::vector<std::string> with_option(std::vector<std::string> args, const std::string& option,
@@ -102,7 +99,7 @@ TEST_CASE("doctor passes every check through a working tunnel", "[tunnel][doctor
        {"configuration", "ssh config", "DNS", "TCP", "host key", "SSH login", "forward", "database login",
         "read-only role", "least privilege", "data access", "extensions"}) {
     INFO(check);
-    CHECK(starts_with(doctor_line(run, check), "ok "));
+    CHECK(doctor_status(run, check) == "ok");
   }
   CHECK(doctor_line(run, "host key").find(setup.sshd.fingerprint()) != std::string::npos);
 }

@@ -220,6 +220,11 @@ std::string doctor_line(const CommandRun& run, const std::string& check) {
   return "";
 }
 
+std::string doctor_status(const CommandRun& run, const std::string& check) {
+  std::string line = doctor_line(run, check);
+  return line.substr(0, line.find(' '));
+}
+
 bool McpClient::stdout_closed() {
   return pending_.empty() && !read_line(std::chrono::seconds(30)).has_value();
 }

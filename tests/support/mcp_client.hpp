@@ -31,6 +31,8 @@ struct CommandRun {
 CommandRun run_command(const std::vector<std::string>& args, bool bare = false);
 // The line `doctor` printed for `check`, e.g. "ok    database login   as analytics_ro ...", or "".
 std::string doctor_line(const CommandRun& run, const std::string& check);
+// The first word of that line: "ok", "FAIL" or "skip" ("" when there is no such line).
+std::string doctor_status(const CommandRun& run, const std::string& check);
 
 class McpClient {
  public:

@@ -10,14 +10,6 @@ using namespace tunnel_test;
 
 namespace {
 
-struct Fixture {
-  ClientEnv env;
-  SshServer server;
-  EchoServer echo;
-  KeyPair key = make_key(env.home.path(), "client", "ed25519");
-  tunnel::Options options = options_for(server, key, env, echo.port());
-};
-
 struct Diagnosis {
   bool passed = false;
   std::vector<tunnel::Check> checks;
@@ -51,7 +43,7 @@ constexpr const char* kAllSteps = "ssh config ok, DNS ok, TCP ok, host key ok, S
 }  // namespace
 
 TEST_CASE("diagnose passes and describes every step when the target is reachable", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto d = diagnose(f.options);
   CHECK(d.steps() == kAllSteps);
@@ -69,7 +61,7 @@ TEST_CASE("diagnose passes and describes every step when the target is reachable
 }
 
 TEST_CASE("diagnose names the ssh config alias and the agent key that logged in", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   Agent agent;
   agent.add(f.key);
@@ -98,7 +90,7 @@ TEST_CASE("diagnose stops at the ssh config when no SSH host is given", "[tunnel
 }
 
 TEST_CASE("diagnose stops at DNS for a host name that does not resolve", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.options.host = "no-such-host.invalid";
   auto d = diagnose(f.options);
   CHECK(d.steps() == "ssh config ok, DNS failed");
@@ -107,7 +99,7 @@ TEST_CASE("diagnose stops at DNS for a host name that does not resolve", "[tunne
 }
 
 TEST_CASE("diagnose stops at TCP when the SSH port refuses", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.options.port = free_port();
   auto d = diagnose(f.options);
   CHECK(d.steps() == "ssh config ok, DNS ok, TCP failed");
@@ -119,7 +111,7 @@ TEST_CASE("diagnose stops at TCP when the SSH port refuses", "[tunnel][diagnose]
 
 TEST_CASE("diagnose stops at an unknown host key with open()'s message and the fingerprint",
           "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   write_file(f.options.known_hosts, "");
   auto d = diagnose(f.options);
@@ -131,7 +123,7 @@ TEST_CASE("diagnose stops at an unknown host key with open()'s message and the f
 }
 
 TEST_CASE("diagnose with accept_new records an unknown host key and says so", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   write_file(f.options.known_hosts, "");
   f.options.accept_new = true;
@@ -143,7 +135,7 @@ TEST_CASE("diagnose with accept_new records an unknown host key and says so", "[
 }
 
 TEST_CASE("diagnose refuses a changed host key", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   SshServer impostor;
   std::string old_line = impostor.known_hosts_line();
@@ -159,7 +151,7 @@ TEST_CASE("diagnose refuses a changed host key", "[tunnel][diagnose]") {
 }
 
 TEST_CASE("diagnose stops at SSH login for an unauthorised key", "[tunnel][diagnose]") {
-  Fixture f;  // the key is never authorised
+  EchoFixture f;  // the key is never authorised
   auto d = diagnose(f.options);
   CHECK(d.steps() == "ssh config ok, DNS ok, TCP ok, host key ok, SSH login failed");
   CHECK_FALSE(d.passed);
@@ -169,7 +161,7 @@ TEST_CASE("diagnose stops at SSH login for an unauthorised key", "[tunnel][diagn
 }
 
 TEST_CASE("diagnose finds a permitopen that forbids the target", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key, "permitopen=\"127.0.0.1:1\"");
   auto d = diagnose(f.options);
   CHECK(d.steps() == "ssh config ok, DNS ok, TCP ok, host key ok, SSH login ok, forward failed");
@@ -182,7 +174,7 @@ TEST_CASE("diagnose finds a permitopen that forbids the target", "[tunnel][diagn
 
 TEST_CASE("diagnose says when nothing listens at the target as seen from the SSH host",
           "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   f.options.target_port = free_port();
   std::string target = "127.0.0.1:" + std::to_string(f.options.target_port);
@@ -198,7 +190,7 @@ TEST_CASE("diagnose says when nothing listens at the target as seen from the SSH
 }
 
 TEST_CASE("diagnose works without a reporter", "[tunnel][diagnose]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   CHECK(tunnel::diagnose(f.options, {}));
   f.options.target_port = free_port();

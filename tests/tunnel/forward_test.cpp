@@ -11,14 +11,6 @@ using namespace tunnel_test;
 
 namespace {
 
-struct Fixture {
-  ClientEnv env;
-  SshServer server;
-  EchoServer echo;
-  KeyPair key = make_key(env.home.path(), "client", "ed25519");
-  tunnel::Options options = options_for(server, key, env, echo.port());
-};
-
 // Connects, lets the tunnel fail the connection, returns what it said.
 std::string failed_forward(const tunnel::Tunnel& t) {
   int fd = connect_unix(t);
@@ -31,7 +23,7 @@ std::string failed_forward(const tunnel::Tunnel& t) {
 }  // namespace
 
 TEST_CASE("forward refused by permitopen is reported by last_error", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key, "permitopen=\"127.0.0.1:1\"");
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -43,7 +35,7 @@ TEST_CASE("forward refused by permitopen is reported by last_error", "[tunnel][f
 }
 
 TEST_CASE("forward to a port where nothing listens says the target connect failed", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   f.options.target_port = free_port();
   auto opened = tunnel::Tunnel::open(f.options);
@@ -53,7 +45,7 @@ TEST_CASE("forward to a port where nothing listens says the target connect faile
 }
 
 TEST_CASE("forwarding moves megabytes both ways at once intact", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -64,7 +56,7 @@ TEST_CASE("forwarding moves megabytes both ways at once intact", "[tunnel][forwa
 }
 
 TEST_CASE("forwarding serves several connections concurrently over one session", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -83,7 +75,7 @@ TEST_CASE("forwarding serves several connections concurrently over one session",
 
 TEST_CASE("losing the SSH connection closes forwarded connections; the next one reconnects",
           "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -102,7 +94,7 @@ TEST_CASE("losing the SSH connection closes forwarded connections; the next one 
 }
 
 TEST_CASE("an idle session dropped by the server is replaced on the next connection", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -111,7 +103,7 @@ TEST_CASE("an idle session dropped by the server is replaced on the next connect
 }
 
 TEST_CASE("reconnecting checks the host key again", "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   f.server.authorize(f.key);
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
@@ -126,7 +118,7 @@ TEST_CASE("reconnecting checks the host key again", "[tunnel][forward]") {
 
 TEST_CASE("a key added by tunnel_account.sh forwards to its permitopen only, until revoked",
           "[tunnel][forward]") {
-  Fixture f;
+  EchoFixture f;
   std::string script = std::string(FAM_SOURCE_DIR) + "/scripts/tunnel_account.sh";
   std::string common =
       " --key " + f.key.private_path + ".pub --authorized-keys " + f.server.authorized_keys_path();

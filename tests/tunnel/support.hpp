@@ -137,6 +137,15 @@ int free_port();  // a 127.0.0.1 port that nothing listens on (bound, then relea
 tunnel::Options options_for(const SshServer& server, const KeyPair& key, const ClientEnv& env,
                             int target_port);
 
+// A client, a real sshd and an echo server to forward to; the key is not yet authorised.
+struct EchoFixture {
+  ClientEnv env;
+  SshServer server;
+  EchoServer echo;
+  KeyPair key = make_key(env.home.path(), "client", "ed25519");
+  tunnel::Options options = options_for(server, key, env, echo.port());
+};
+
 // Connects to the tunnel's Unix socket; -1 on failure.
 int connect_unix(const tunnel::Tunnel& t);
 // Sends `data` and reads the same number of bytes back (through an echo target). Uses no Catch2
