@@ -5,6 +5,11 @@
 #
 # Installs the clients pinned in tests/clients/package-lock.json from the npm registry (Claude Code,
 # the MCP Inspector, the MCPB bundler, and a Node.js 22 binary for the last two), then:
+#   - the README's analyst path through the SSH tunnel, against a throwaway OpenSSH server on
+#     127.0.0.1 configured with the Match block of scripts/sshd_tunnel.conf (for the current user):
+#     ssh-keygen in the throwaway HOME, scripts/tunnel_account.sh add authorises the key, `doctor`
+#     passes with --ssh-accept-new and again without it, Claude Code reports the tunnelled server
+#     connected, and after tunnel_account.sh revoke `doctor` stops at the SSH login;
 #   - Claude Code, in a throwaway HOME with no credentials, offline: `claude mcp add` as the README
 #     shows, `claude mcp list` reports the server connected (and a server whose database port is
 #     closed as failed), `claude mcp get` shows the command;
@@ -20,7 +25,10 @@
 #   FAM_ADMIN_URL                      optional: the sandbox superuser, to compute the expected count
 #   FAM_NPM_CACHE                      where the clients are installed, one directory per lock file
 #                                      (default ~/.cache/fleet-analytics-mcp/clients): later runs skip npm
-#   FAM_CLIENTS_KEEP=1                 keep the temporary directory (HOME, logs, bundle) for a look
+#   FAM_CLIENTS_KEEP=1                 keep the temporary directory (HOME, logs, bundle, the sshd's
+#                                      config and log) for a look; the sshd is stopped all the same
+# Needs OpenSSH's sshd and ssh-keygen (as root, sshd also gets /run/sshd, its privilege separation
+# directory).
 #
 # Updating a client: in tests/clients, `npm install --package-lock-only --save-exact PKG@VERSION`
 # (and the pinned version in package.json's allowScripts for @anthropic-ai/claude-code), then run
@@ -33,6 +41,11 @@ readonly HERE
 readonly SOURCE_DIR=${FAM_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
 readonly SERVER_NAME=fleet-analytics
 readonly BROKEN_NAME=fleet-analytics-unreachable
+# Added with the README's SSH options: through the throwaway sshd, with the analyst's default key.
+readonly TUNNEL_NAME=fleet-analytics-tunnel
+readonly SSHD=/usr/sbin/sshd  # absolute: sshd re-executes itself for each connection
+# sshd listens well within a second; this bounds the wait for it (seconds).
+readonly SSHD_READY_LIMIT=10
 # Added with `claude mcp add-json` from the entry docs/ANALYTICS_MCP.md gives for Claude Desktop.
 readonly DESKTOP_NAME=fleet-analytics-desktop
 readonly TOOLS="query list_schemas list_tables describe_table list_functions sample_table"
@@ -66,9 +79,15 @@ command -v npm >/dev/null 2>&1 ||
   die "npm is not installed: the client tests need Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm)"
 command -v psql >/dev/null 2>&1 || die "psql is not installed (Debian/Ubuntu: apt-get install postgresql-client)"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is not installed"
+if [[ ! -x $SSHD ]] || ! command -v ssh-keygen >/dev/null 2>&1; then
+  die "no $SSHD or ssh-keygen: the SSH tunnel steps need OpenSSH (Debian/Ubuntu: apt-get install openssh-server openssh-client)"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fam-clients.XXXXXX")
+# The throwaway sshd's files: config, host key, authorized_keys, log, and its pid once started.
+readonly sshd_dir=$work/sshd
 cleanup() {
+  stop_sshd
   if [[ ${FAM_CLIENTS_KEEP:-0} == 1 ]]; then
     printf '%s: kept %s\n' "$PROG" "$work" >&2
   else
@@ -76,7 +95,33 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-mkdir -p "$work/home/project" "$work/logs"
+mkdir -p "$work/home/project" "$work/logs" "$sshd_dir"
+
+# True while process $1 runs and is sshd (not a zombie that nobody reaped, nor a reused pid).
+sshd_running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ -r /proc/$1/stat ]] || return 0
+  local stat
+  stat=$(<"/proc/$1/stat") || return 1
+  [[ $stat == *"(sshd) "* && $stat != *"(sshd) Z"* ]]
+}
+# The sshd started by step_sshd (in a subshell, so not a child of this shell): TERM, then KILL
+# if it has not gone within 5 s.
+stop_sshd() {
+  [[ -s $sshd_dir/pid ]] || return 0
+  local pid i
+  pid=$(<"$sshd_dir/pid")
+  sshd_running "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 50; i++)); do
+    sshd_running "$pid" || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+sshd_log() {
+  tail -n 20 "$sshd_dir/sshd.log" 2>/dev/null || echo "(no log)"
+}
 
 # ---------------------------------------------------------------------------
 # Steps: each runs in a subshell with errexit, so the first failing command ends it; the summary
@@ -110,7 +155,9 @@ summary() {
 }
 
 # Runs a client bounded by CLIENT_TIMEOUT (or $limit), in the throwaway HOME, with nothing of the
-# caller's environment but what the server needs: no API keys or tokens reach Claude Code.
+# caller's environment but what the server needs: no API keys or tokens reach Claude Code, and no
+# SSH_AUTH_SOCK reaches the server: it logs in with the key in the throwaway ~/.ssh, as on a fresh
+# machine, and records host keys in that HOME's ~/.ssh/known_hosts.
 client() {
   local env=(
     PATH="${node%/*}:$modules/.bin:$PATH"
@@ -196,7 +243,164 @@ step_install() {
 }
 
 # ---------------------------------------------------------------------------
-# (b) Claude Code.
+# (b) The README's analyst path through the SSH tunnel (steps 2 and 3; step 4 is in (c)).
+
+# A 127.0.0.1 port nothing listens on (bound, then released: should another process take it before
+# sshd binds it, sshd exits and says so).
+free_port() {
+  "$node" -e 'const s = require("net").createServer();
+    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# Sets db_host and db_port to where FAM_RO_URL points (postgresql://user@HOST:PORT/db): the
+# endpoint the analyst's key may forward to.
+db_endpoint() {
+  local re='^postgres(ql)?://([^@/]*@)?(\[[^]/]*\]|[^]:/?[]+)(:([0-9]+))?([/?]|$)'
+  [[ $FAM_RO_URL =~ $re ]] ||
+    fail "FAM_RO_URL=$FAM_RO_URL does not name a TCP host (postgresql://user@HOST:PORT/db): nothing to forward to"
+  db_host=${BASH_REMATCH[3]}
+  db_host=${db_host#[}
+  db_host=${db_host%]}
+  db_port=${BASH_REMATCH[5]:-5432}
+}
+
+# An OpenSSH server on 127.0.0.1 for the current user, set up as docs/ANALYTICS_MCP.md's host
+# set-up: the Match block of scripts/sshd_tunnel.conf, with the user and PermitOpen adapted.
+step_sshd() {
+  local user port match permit pid deadline
+  user=$(id -un)
+  db_endpoint
+  permit="$db_host:$db_port"
+  [[ $db_host != *:* ]] || permit="[$db_host]:$db_port"
+  # As root, sshd needs its privilege separation directory.
+  if ((EUID == 0)); then mkdir -p /run/sshd; fi
+  ssh-keygen -q -t ed25519 -N '' -C fam-clients-host -f "$sshd_dir/host_ed25519" >"$work/logs/ssh-keygen-host.out" 2>&1 ||
+    fail "ssh-keygen could not make the host key:" "$(cat "$work/logs/ssh-keygen-host.out")"
+  port=$(free_port) || fail "could not find a free port on 127.0.0.1"
+  [[ $port =~ ^[0-9]+$ ]] || fail "could not find a free port on 127.0.0.1 (node said '$port')"
+  match=$(sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' \
+    -e "s/^Match User fleet-tunnel\$/Match User $user/" \
+    -e "s/^\\([[:space:]]*PermitOpen\\) 127\\.0\\.0\\.1:5432\$/\\1 $permit/" "$SOURCE_DIR/scripts/sshd_tunnel.conf")
+  if ! grep -qx "Match User $user" <<<"$match" || ! grep -qx "[[:space:]]*PermitOpen $permit" <<<"$match"; then
+    fail "scripts/sshd_tunnel.conf no longer has the 'Match User fleet-tunnel' and 'PermitOpen 127.0.0.1:5432'" \
+      "lines this test adapts to user $user and $permit:" "$match"
+  fi
+  cat >"$sshd_dir/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $port
+HostKey $sshd_dir/host_ed25519
+PidFile $sshd_dir/sshd.pid
+AuthorizedKeysFile $sshd_dir/authorized_keys
+StrictModes no
+UsePAM no
+PermitRootLogin prohibit-password
+LogLevel VERBOSE
+$match
+EOF
+  "$SSHD" -D -e -f "$sshd_dir/sshd_config" </dev/null >"$sshd_dir/sshd.log" 2>&1 &
+  pid=$!
+  printf '%s\n' "$pid" >"$sshd_dir/pid"
+  # Ready once it accepts a connection (bounded: it does within a second).
+  deadline=$((SECONDS + SSHD_READY_LIMIT))
+  # shellcheck disable=SC2016 # $1 is the inner shell's
+  until timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; do
+    sshd_running "$pid" ||
+      fail "sshd exited before it listened on 127.0.0.1:$port; its log ($sshd_dir/sshd.log):" "$(sshd_log)"
+    ((SECONDS < deadline)) ||
+      fail "sshd did not listen on 127.0.0.1:$port within $SSHD_READY_LIMIT s; its log:" "$(sshd_log)"
+    sleep 0.05
+  done
+  printf '%s\n' "$port" >"$sshd_dir/port"
+  printf '      sshd %s on 127.0.0.1:%s for user %s, forwarding to %s only\n' \
+    "$(ssh -V 2>&1 | cut -d' ' -f1 | tr -d ,)" "$port" "$user" "$permit"
+}
+
+# README step 2: the analyst makes a key in HOME; the operator authorises it with tunnel_account.sh.
+step_tunnel_key() {
+  install -d -m 0700 "$work/home/.ssh"
+  client ssh-keygen -q -t ed25519 -N '' -f "$work/home/.ssh/id_ed25519" >"$work/logs/ssh-keygen.out" 2>&1 ||
+    fail "ssh-keygen could not make the analyst's key:" "$(cat "$work/logs/ssh-keygen.out")"
+  db_endpoint
+  "$SOURCE_DIR/scripts/tunnel_account.sh" add --key "$work/home/.ssh/id_ed25519.pub" --comment analyst \
+    --authorized-keys "$sshd_dir/authorized_keys" --db-host "$db_host" --db-port "$db_port" \
+    >"$work/logs/tunnel-account-add.out" 2>&1 ||
+    fail "tunnel_account.sh add failed:" "$(cat "$work/logs/tunnel-account-add.out")"
+  printf '      %s\n' "$(cat "$work/logs/tunnel-account-add.out")"
+  grep -q '^restrict,port-forwarding,permitopen=".*",command="/bin/false" ssh-ed25519 ' "$sshd_dir/authorized_keys" ||
+    fail "authorized_keys has no restricted line for the key:" "$(cat "$sshd_dir/authorized_keys")"
+}
+
+# The README's options for the tunnel, as the analyst types them (no --ssh-identity: the key is
+# the default ~/.ssh/id_ed25519; no --ssh-known-hosts: ~/.ssh/known_hosts).
+tunnel_options() {
+  [[ -s $sshd_dir/port ]] || fail "no sshd (its step failed)"
+  tunnel=(--ssh-host 127.0.0.1 --ssh-port "$(<"$sshd_dir/port")" --ssh-user "$(id -un)"
+    --database-url "$FAM_RO_URL" --database-password-file "$FAM_RO_PASSWORD_FILE")
+}
+
+# Runs doctor with the tunnel options and "$@" in the analyst's HOME; its output in
+# $work/logs/$name.out, its exit status in doctor_rc.
+tunnel_doctor() {
+  local name=$1
+  shift
+  tunnel_options
+  doctor_out=$work/logs/$name.out
+  doctor_rc=0
+  client "$FAM_SERVER_BINARY" doctor "${tunnel[@]}" "$@" >"$doctor_out" 2>&1 || doctor_rc=$?
+}
+
+# doctor's line for check $1.
+doctor_line() {
+  grep -E "^(ok|FAIL|skip) +$1( |\$)" "$doctor_out" | head -n 1
+}
+
+expect_doctor_ok() {
+  local check line
+  for check in "ssh config" "host key" "SSH login" "forward" "database login"; do
+    line=$(doctor_line "$check")
+    printf '      %s\n' "${line:-(no line for $check)}"
+    [[ $line == "ok "* ]] ||
+      fail "doctor's '$check' check did not pass (exit $doctor_rc); doctor said:" "$(cat "$doctor_out")" \
+        "sshd's log:" "$(sshd_log)"
+  done
+  ((doctor_rc == 0)) || fail "doctor exited with $doctor_rc, not 0:" "$(cat "$doctor_out")"
+  [[ $(doctor_line "ssh config") == *"keys: $work/home/.ssh/id_ed25519"* ]] ||
+    fail "doctor did not take the key from the analyst's ~/.ssh/id_ed25519 alone:" "$(doctor_line "ssh config")"
+}
+
+# README step 3: the first run meets an unknown host key; --ssh-accept-new records it.
+step_tunnel_doctor_new() {
+  tunnel_doctor doctor-accept-new --ssh-accept-new
+  expect_doctor_ok
+  grep -q "^\\[127.0.0.1\\]:$(<"$sshd_dir/port") ssh-ed25519 " "$work/home/.ssh/known_hosts" ||
+    fail "doctor --ssh-accept-new did not record the host key in ~/.ssh/known_hosts:" \
+      "$(cat "$work/home/.ssh/known_hosts" 2>&1)"
+}
+
+step_tunnel_doctor_known() {
+  tunnel_doctor doctor-known
+  expect_doctor_ok
+}
+
+# The operator revokes the key: the next login fails, and doctor says where.
+step_tunnel_revoked() {
+  tunnel_options
+  "$SOURCE_DIR/scripts/tunnel_account.sh" revoke --key "$work/home/.ssh/id_ed25519.pub" \
+    --authorized-keys "$sshd_dir/authorized_keys" >"$work/logs/tunnel-account-revoke.out" 2>&1 ||
+    fail "tunnel_account.sh revoke failed:" "$(cat "$work/logs/tunnel-account-revoke.out")"
+  printf '      %s\n' "$(cat "$work/logs/tunnel-account-revoke.out")"
+  tunnel_doctor doctor-revoked
+  local line
+  line=$(doctor_line "SSH login")
+  printf '      %s\n' "${line:-(no line for SSH login)}"
+  [[ $line == "FAIL "* ]] ||
+    fail "doctor did not stop at 'FAIL  SSH login' after the key was revoked (exit $doctor_rc):" \
+      "$(cat "$doctor_out")" "sshd's log:" "$(sshd_log)"
+  ((doctor_rc == 1)) || fail "doctor exited with $doctor_rc, not 1, after a failed check:" "$(cat "$doctor_out")"
+}
+
+# ---------------------------------------------------------------------------
+# (c) Claude Code.
 step_claude_add() {
   local out
   out=$(client "$claude" --version) || fail "claude --version failed: $out"
@@ -215,6 +419,28 @@ step_claude_add() {
     "$FAM_SERVER_BINARY" "$FAM_RO_URL" "$FAM_RO_PASSWORD_FILE")
   client "$claude" mcp add-json "$DESKTOP_NAME" "$entry" >>"$work/logs/claude-mcp-add.out" 2>&1 ||
     fail "claude mcp add-json (the Claude Desktop entry) failed:" "$(cat "$work/logs/claude-mcp-add.out")"
+}
+
+# README step 4: the same options as doctor, without --ssh-accept-new (the key is known by now).
+step_claude_add_tunnel() {
+  tunnel_options
+  client "$claude" mcp add --transport stdio "$TUNNEL_NAME" -- "$FAM_SERVER_BINARY" "${tunnel[@]}" \
+    >"$work/logs/claude-mcp-add-tunnel.out" 2>&1 ||
+    fail "claude mcp add (the tunnel server) failed:" "$(cat "$work/logs/claude-mcp-add-tunnel.out")"
+}
+
+step_claude_tunnel_connected() {
+  [[ -s $work/logs/claude-mcp-list.out ]] || fail "no output of claude mcp list (its step failed)"
+  tunnel_options
+  local line
+  line=$(list_line "$TUNNEL_NAME")
+  [[ -n $line ]] || fail "claude mcp list does not mention $TUNNEL_NAME:" "$(cat "$work/logs/claude-mcp-list.out")"
+  printf '      %s\n' "$line"
+  [[ $line == *"${tunnel[*]:0:6}"* ]] || fail "the $TUNNEL_NAME line does not show the SSH options ${tunnel[*]:0:6}"
+  [[ $line == *"✔ Connected"* ]] ||
+    fail "claude mcp list does not report $TUNNEL_NAME as '✔ Connected'; the server's log as Claude Code saw it:" \
+      "$(cat "$work"/home/.cache/claude-cli-nodejs/*/mcp-logs-"$TUNNEL_NAME"/*.jsonl 2>/dev/null | tail -n 20)" \
+      "sshd's log:" "$(sshd_log)"
 }
 
 step_claude_desktop_entry() {
@@ -262,7 +488,7 @@ step_claude_get() {
 }
 
 # ---------------------------------------------------------------------------
-# (c) The MCP Inspector CLI.
+# (d) The MCP Inspector CLI.
 inspector() {
   client "$node" "$modules/.bin/mcp-inspector" --cli "$FAM_SERVER_BINARY" \
     --database-url "$FAM_RO_URL" --database-password-file "$FAM_RO_PASSWORD_FILE" "$@"
@@ -294,7 +520,7 @@ step_inspector_call() {
 }
 
 # ---------------------------------------------------------------------------
-# (d) The Claude Desktop bundle.
+# (e) The Claude Desktop bundle.
 mcpb() {
   client "$node" "$modules/.bin/mcpb" "$@"
 }
@@ -391,11 +617,18 @@ main() {
   claude=$modules/.bin/claude
   pick_node
 
+  run_step "a throwaway sshd listens on 127.0.0.1 with the Match block of scripts/sshd_tunnel.conf" step_sshd
+  run_step "README step 2: ssh-keygen in HOME, tunnel_account.sh add authorises the key" step_tunnel_key
+  run_step "README step 3: doctor --ssh-accept-new passes through the tunnel" step_tunnel_doctor_new
+  run_step "doctor passes again without --ssh-accept-new: the host key was recorded" step_tunnel_doctor_known
   run_step "claude mcp add registers the server, as the README shows" step_claude_add
+  run_step "README step 4: claude mcp add registers the server with the SSH options" step_claude_add_tunnel
   run_step "claude mcp list reports $SERVER_NAME connected" step_claude_connected
+  run_step "claude mcp list reports $TUNNEL_NAME connected through sshd" step_claude_tunnel_connected
   run_step "claude mcp list reports a server whose database port is closed as failed" step_claude_failed
   run_step "claude mcp add-json with the guide's Claude Desktop entry is connected" step_claude_desktop_entry
   run_step "claude mcp get shows the command and its arguments" step_claude_get
+  run_step "after tunnel_account.sh revoke, doctor stops at FAIL SSH login" step_tunnel_revoked
   run_step "Inspector CLI tools/list returns the six tools" step_inspector_list
   run_step "Inspector CLI tools/call of query counts tracksolid.devices as psql does" step_inspector_call
   run_step "mcpb validate accepts packaging/mcpb/manifest.json" step_mcpb_validate
