@@ -1,6 +1,5 @@
 #include "tunnel/forwarder.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,24 +9,40 @@
 #include <cstring>
 #include <utility>
 
+#include "tunnel/posix.hpp"
+
 namespace tunnel {
 namespace {
 
+// The peer closed its end, reported even while unread data waits ahead of the FIN. Linux only;
+// elsewhere an idle session's end shows as POLLIN or POLLHUP, or is found by the next connection.
+#ifdef POLLRDHUP
+constexpr short kPollPeerClosed = POLLRDHUP;
+#else
+constexpr short kPollPeerClosed = 0;
+#endif
+
 bool is_eagain(int rc) {
   return rc == LIBSSH2_ERROR_EAGAIN;
+}
+
+// Both ends close-on-exec and non-blocking (what pipe2 does on Linux); false (errno set) on failure.
+bool open_pipe(Fd& read_end, Fd& write_end) {
+  int fds[2];
+  if (pipe(fds) != 0) return false;
+  read_end.reset(fds[0]);
+  write_end.reset(fds[1]);
+  return set_cloexec_nonblock(fds[0]) && set_cloexec_nonblock(fds[1]);
 }
 
 }  // namespace
 
 Forwarder::Forwarder(Endpoint endpoint, Session session, int listen_fd)
     : endpoint_(std::move(endpoint)), listen_fd_(listen_fd), session_(std::move(session)) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+  if (!open_pipe(wake_read_, wake_write_)) {
     set_error(std::string("tunnel: cannot start the forwarding thread: pipe: ") + std::strerror(errno));
     return;
   }
-  wake_read_.reset(fds[0]);
-  wake_write_.reset(fds[1]);
   libssh2_session_set_blocking(session_->ssh.get(), 0);
   thread_ = std::thread([this] { run(); });
 }
@@ -62,7 +77,7 @@ void Forwarder::run() {
                                  [](const auto& l) { return !l->channel || l->wants_channel_input(); });
       bool writing = libssh2_session_block_directions(session_->ssh.get()) & LIBSSH2_SESSION_BLOCK_OUTBOUND;
       auto events = static_cast<short>((reading ? POLLIN : 0) | (writing ? POLLOUT : 0) |
-                                       (links_.empty() && closing_.empty() ? POLLRDHUP : 0));
+                                       (links_.empty() && closing_.empty() ? kPollPeerClosed : 0));
       fds[2] = {events ? session_->socket.get() : -1, events, 0};
     }
     for (const auto& l : links_) {
@@ -136,9 +151,10 @@ void Forwarder::close_channels() {
 
 void Forwarder::accept_all() {
   for (;;) {
-    Fd fd(accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    Fd fd(accept(listen_fd_, nullptr, nullptr));
     if (!fd) return;
-    if (!ensure_session()) continue;  // closing fd: the client sees the connection drop
+    // If either fails, fd closes: the client sees the connection drop.
+    if (!set_cloexec_nonblock(fd.get()) || !ensure_session()) continue;
     links_.push_back(std::make_unique<Link>(std::move(fd)));
   }
 }
@@ -159,12 +175,12 @@ bool Forwarder::ensure_session() {
 
 // Without channels libssh2 offers no call that reads the socket, so what the server sends to an
 // idle session (its host keys after login, a keepalive probe) waits there for the next channel;
-// meanwhile only the connection's end is watched (POLLRDHUP). An idle session that ended is
+// meanwhile only the connection's end is watched (kPollPeerClosed). An idle session that ended is
 // dropped quietly: nothing was lost, and the next connection logs in again.
 void Forwarder::check_idle_session() {
-  pollfd p{session_->socket.get(), POLLIN | POLLRDHUP, 0};
+  pollfd p{session_->socket.get(), POLLIN | kPollPeerClosed, 0};
   if (poll(&p, 1, 0) <= 0) return;
-  if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return drop_session();
+  if (p.revents & (kPollPeerClosed | POLLHUP | POLLERR)) return drop_session();
   idle_data_ = true;
 }
 

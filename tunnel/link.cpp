@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tunnel/posix.hpp"
 #include "tunnel/session.hpp"
 
 namespace tunnel {
@@ -17,6 +18,14 @@ constexpr size_t kBufferBytes = 256 * 1024;
 
 // A session whose socket takes no data for this long is treated as lost.
 constexpr int kSendStallMs = 30'000;
+
+// A client that went away must fail the send (EPIPE), not raise SIGPIPE. Where there is no
+// MSG_NOSIGNAL (macOS), the Link constructor sets SO_NOSIGPIPE on the socket instead.
+#ifdef MSG_NOSIGNAL
+constexpr int kNoSignal = MSG_NOSIGNAL;
+#else
+constexpr int kNoSignal = 0;
+#endif
 
 bool would_block(ssize_t rc) {
   return rc == LIBSSH2_ERROR_EAGAIN;
@@ -61,7 +70,7 @@ Step pump_down(Link& l, Wire wire, std::string& error, bool& moved) {
     break;
   }
   while (!l.to_local.empty()) {
-    ssize_t n = send(l.local.get(), l.to_local.head(), l.to_local.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n = send(l.local.get(), l.to_local.head(), l.to_local.size(), kNoSignal | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) break;
       return Step::kDone;  // the local client went away
@@ -111,7 +120,9 @@ void Buffer::consume(size_t n) {
   if (begin_ == end_) begin_ = end_ = 0;
 }
 
-Link::Link(Fd fd) : local(std::move(fd)), to_channel(kBufferBytes), to_local(kBufferBytes) {}
+Link::Link(Fd fd) : local(std::move(fd)), to_channel(kBufferBytes), to_local(kBufferBytes) {
+  set_nosigpipe(local.get());
+}
 
 bool has_buffered_work(const Link& l) {
   LIBSSH2_CHANNEL* ch = l.channel.get();

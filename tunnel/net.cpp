@@ -12,6 +12,8 @@
 #include <memory>
 #include <utility>
 
+#include "tunnel/posix.hpp"
+
 namespace tunnel {
 namespace {
 
@@ -34,17 +36,29 @@ std::string peer_name(const addrinfo* ai, int port) {
   return address + ":" + std::to_string(port);
 }
 
+// Linux counts the timeout in milliseconds (TCP_USER_TIMEOUT), macOS in seconds
+// (TCP_RXT_CONNDROPTIME); a system with neither keeps its default.
+void set_unacknowledged_timeout([[maybe_unused]] int fd) {
+#if defined(TCP_USER_TIMEOUT)
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &kTcpUserTimeoutMs, sizeof kTcpUserTimeoutMs);
+#elif defined(TCP_RXT_CONNDROPTIME)
+  int seconds = static_cast<int>(kTcpUserTimeoutMs / 1000);
+  setsockopt(fd, IPPROTO_TCP, TCP_RXT_CONNDROPTIME, &seconds, sizeof seconds);
+#endif
+}
+
 void tune(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // queries are small: no Nagle delay
   setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &kTcpUserTimeoutMs, sizeof kTcpUserTimeoutMs);
+  set_unacknowledged_timeout(fd);
+  set_nosigpipe(fd);  // a dropped connection is an error from libssh2, not a signal
 }
 
 // 0 on success, else an errno value (ETIMEDOUT when the deadline passes).
 int connect_one(const addrinfo* ai, Clock::time_point deadline, Fd& out) {
-  Fd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
-  if (!fd) return errno;
+  Fd fd(socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol));
+  if (!fd || !set_cloexec_nonblock(fd.get())) return errno;
   if (connect(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
     if (errno != EINPROGRESS) return errno;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

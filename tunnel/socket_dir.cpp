@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "tunnel/posix.hpp"
+
 namespace tunnel {
 namespace {
 
@@ -38,9 +40,10 @@ Result<std::unique_ptr<SocketDir>> SocketDir::create(int port) {
                  " is too long; set XDG_RUNTIME_DIR to a shorter directory"};
   }
   std::memcpy(addr.sun_path, sd->path_.c_str(), sd->path_.size() + 1);
-  sd->listener_ = Fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!sd->listener_ || bind(sd->listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(sd->listener_.get(), kBacklog) != 0) {
+  sd->listener_ = Fd(socket(AF_UNIX, SOCK_STREAM, 0));
+  int fd = sd->listener_.get();
+  if (fd < 0 || !set_cloexec_nonblock(fd) || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(fd, kBacklog) != 0) {
     return Error{"tunnel: cannot listen on " + sd->path_ + ": " + std::strerror(errno)};
   }
   return sd;

@@ -7,9 +7,27 @@
 #include "db/connection.hpp"
 
 namespace db {
+namespace {
+
+// pipe2(ends, O_CLOEXEC | O_NONBLOCK) with calls macOS has too. The server starts no child
+// processes, so the moment before FD_CLOEXEC is set cannot leak the ends into one.
+bool open_pipe(int (&ends)[2]) {
+  if (pipe(ends) != 0) return false;
+  for (int fd : ends) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+      close(ends[0]);
+      close(ends[1]);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 CancelToken::CancelToken() {
-  if (pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) pipe_[0] = pipe_[1] = -1;
+  if (!open_pipe(pipe_)) pipe_[0] = pipe_[1] = -1;
 }
 
 CancelToken::~CancelToken() {
