@@ -52,9 +52,16 @@ std::optional<Failure> Connection::flush(Clock::time_point deadline, const Cance
   while (int pending = PQflush(conn_.get())) {
     if (pending < 0) return connection_failure("sending to the database failed");
     pollfd fds[2] = {{PQsocket(conn_.get()), POLLIN | POLLOUT, 0}, {cancel.wait_fd(), POLLIN, 0}};
-    if (poll(fds, 2, millis_until(deadline)) == 0 || fds[1].revents) {
+    int ready = poll(fds, 2, millis_until(deadline));
+    if (ready > 0 && fds[1].revents) {
       broken_ = true;
       return Failure{FailureKind::kCancelled, "", "the call was cancelled before it reached the database"};
+    }
+    if (ready == 0) {
+      broken_ = true;
+      return Failure{FailureKind::kTimeout, "57014",
+                     "the database did not take the query within the statement timeout (the connection or "
+                     "the server is stalled); try again, and run `fleet-analytics-mcp doctor` if it persists"};
     }
     if ((fds[0].revents & POLLIN) && PQconsumeInput(conn_.get()) != 1) {
       broken_ = true;
