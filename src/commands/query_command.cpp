@@ -1,5 +1,7 @@
 // `fleet-analytics-mcp query "SQL"`: the `query` tool, called as the MCP server calls it, printed
 // for a terminal.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,36 @@
 
 namespace commands {
 namespace {
+
+// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
+constexpr int kExitInterrupted = 130;
+
+// The running query's token, for the SIGINT handler: Ctrl-C cancels the statement on the server
+// instead of leaving it to run there until its timeout. CancelToken::cancel() only write()s.
+std::atomic<db::CancelToken*> interruptible{nullptr};
+static_assert(std::atomic<db::CancelToken*>::is_always_lock_free, "read from a signal handler");
+
+extern "C" void cancel_on_interrupt(int) {
+  if (db::CancelToken* token = interruptible.load()) token->cancel();
+}
+
+// Routes Ctrl-C to `token` while it lives.
+class InterruptCancels {
+ public:
+  explicit InterruptCancels(db::CancelToken& token) {
+    interruptible = &token;
+    previous_ = std::signal(SIGINT, cancel_on_interrupt);
+  }
+  ~InterruptCancels() {
+    std::signal(SIGINT, previous_);
+    interruptible = nullptr;
+  }
+  InterruptCancels(const InterruptCancels&) = delete;
+  InterruptCancels& operator=(const InterruptCancels&) = delete;
+
+ private:
+  void (*previous_)(int) = nullptr;
+};
 
 std::string render(const nlohmann::json& result, config::Format format) {
   switch (format) {
@@ -39,9 +71,16 @@ int query(const config::Config& config) {
   tools::Limits limits;
   limits.max_rows = config.max_rows;
   tools::Toolbox toolbox(*backend.database, limits);
-  db::CancelToken never;
-  tools::CallResult answer =
-      toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, never);
+  db::CancelToken cancel;
+  tools::CallResult answer;
+  {
+    InterruptCancels interrupt(cancel);
+    answer = toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, cancel);
+  }
+  if (cancel.cancelled()) {
+    say("interrupted: the query was cancelled on the server");
+    return kExitInterrupted;
+  }
   if (answer.is_error) {
     say(answer.json);
     return kExitFailed;

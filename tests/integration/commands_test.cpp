@@ -1,5 +1,6 @@
 // The terminal commands, run as an analyst or operator runs them: `query` and `doctor`.
 #include <catch2/catch.hpp>
+#include <csignal>
 
 #include "mcp_client.hpp"
 
@@ -76,6 +77,18 @@ TEST_CASE("query refuses writes through the same guard as the tool, and changes 
   CHECK(broken.exit_code == 1);
   CHECK(broken.err.find("42703") != std::string::npos);
   CHECK(testing::database_fingerprint() == before);
+}
+
+TEST_CASE("Ctrl-C stops the query on the server, not only the command", "[commands]") {
+  McpClient command({"query", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"});
+  const std::string running = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                              command.application_name() + "' AND state = 'active' AND query LIKE 'FETCH%'";
+  REQUIRE(testing::admin_value_becomes(running, "1"));
+  command.send_signal(SIGINT);
+  CHECK(command.wait_exit() == 130);
+  CHECK(command.stderr_text().find("cancelled on the server") != std::string::npos);
+  // Without the cancel, the server would go on counting long after the process is gone.
+  CHECK(testing::admin_value_becomes(running, "0"));
 }
 
 TEST_CASE("query without SQL or with an unknown format is a usage error", "[commands]") {

@@ -192,6 +192,10 @@ std::string McpClient::stderr_text() {
   return text;
 }
 
+void McpClient::send_signal(int signal) {
+  REQUIRE(kill(pid_, signal) == 0);
+}
+
 std::string McpClient::stdout_text() {
   std::string text;
   while (auto line = read_line(std::chrono::seconds(60))) text += *line + "\n";

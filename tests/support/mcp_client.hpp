@@ -55,6 +55,8 @@ class McpClient {
   json call_tool(const std::string& name, json arguments = json::object());
 
   void close_input();
+  // Sends the process a signal, e.g. SIGINT as Ctrl-C in a terminal does.
+  void send_signal(int signal);
   // Waits for the process to exit; its exit status.
   int wait_exit();
   std::string stderr_text();
