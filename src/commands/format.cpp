@@ -21,7 +21,7 @@ std::size_t display_width(const std::string& text) {
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::string one_line(std::string text) {
+std::string one_line(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (c == '\n')
