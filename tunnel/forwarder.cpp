@@ -22,10 +22,6 @@ constexpr short kPollPeerClosed = POLLRDHUP;
 constexpr short kPollPeerClosed = 0;
 #endif
 
-bool is_eagain(int rc) {
-  return rc == LIBSSH2_ERROR_EAGAIN;
-}
-
 // Both ends close-on-exec and non-blocking (what pipe2 does on Linux); false (errno set) on failure.
 bool open_pipe(Fd& read_end, Fd& write_end) {
   int fds[2];
@@ -139,7 +135,7 @@ bool Forwarder::settle(size_t& i, Step step) {
 void Forwarder::close_channels() {
   for (size_t i = 0; i < closing_.size();) {
     int rc = finish_sending(
-        wire(), [&] { return libssh2_channel_free(closing_[i].get()); }, is_eagain);
+        wire(), [&] { return libssh2_channel_free(closing_[i].get()); }, would_block);
     if (rc == LIBSSH2_ERROR_EAGAIN) {
       ++i;
       continue;

@@ -27,10 +27,6 @@ constexpr int kNoSignal = MSG_NOSIGNAL;
 constexpr int kNoSignal = 0;
 #endif
 
-bool would_block(ssize_t rc) {
-  return rc == LIBSSH2_ERROR_EAGAIN;
-}
-
 // Errors that concern one channel; any other error means the session itself is gone.
 bool channel_only(ssize_t rc) {
   switch (rc) {

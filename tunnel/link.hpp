@@ -86,6 +86,11 @@ bool has_buffered_work(const Link& link);
 template <class Call, class Blocked>
 auto finish_sending(Wire wire, Call call, Blocked blocked) -> decltype(call());
 
+// The `blocked` of finish_sending for calls that return a libssh2 error code.
+inline bool would_block(ssize_t rc) {
+  return rc == LIBSSH2_ERROR_EAGAIN;
+}
+
 bool wait_writable(int fd);  // false after kSendStallMs without room
 
 template <class Call, class Blocked>
