@@ -1,6 +1,7 @@
 // `fleet-analytics-mcp doctor`: every step from the options to the role, in the order a connection
 // takes them, one line each; the first failure says how to fix it and the rest are skipped.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,16 +72,7 @@ class Report {
   bool failed_ = false;
 };
 
-// Why the options cannot work, or "" — including a database URL a tunnel cannot forward to.
-std::string configuration_problem(const config::Config& config) {
-  std::string error;
-  if (config.problem.empty() && !config.ssh_host.empty()) db::tcp_endpoint(config.database_url, error);
-  return config.problem.empty() ? error : config.problem;
-}
-
-std::string describe_target(const config::Config& config) {
-  std::string error;
-  db::Endpoint target = db::read_endpoint(config.database_url, error).value_or(db::Endpoint{});
+std::string describe_target(const config::Config& config, const db::Endpoint& target) {
   std::string out = "database " + (target.dbname.empty() ? "(default)" : target.dbname) + " at " +
                     target.host + ":" + std::to_string(target.port) + " as " +
                     (target.user.empty() ? "(login name)" : target.user);
@@ -91,11 +83,9 @@ std::string describe_target(const config::Config& config) {
 
 // The tunnel's steps, each reported; then the tunnel itself, open for the database checks.
 // False when a step failed (and the rest were reported as skipped).
-bool check_tunnel(const config::Config& config, Report& report, db::Settings& settings,
-                  std::unique_ptr<tunnel::Tunnel>& out) {
-  std::string error;
-  tunnel::Options options =
-      tunnel_options(config, db::tcp_endpoint(config.database_url, error).value_or(db::Endpoint{}));
+bool check_tunnel(const config::Config& config, const db::Endpoint& target, Report& report,
+                  db::Settings& settings, std::unique_ptr<tunnel::Tunnel>& out) {
+  tunnel::Options options = tunnel_options(config, target);
   std::size_t done = 0;
   bool passed = tunnel::diagnose(options, [&](const tunnel::Check& check) {
     ++done;
@@ -163,8 +153,13 @@ void check_role(db::Database& database, Report& report) {
 int doctor(const config::Config& config) {
   std::printf("fleet-analytics-mcp %s (%s) doctor\n", version::kRelease, version::kCommit);
   Report report;
-  std::string problem = configuration_problem(config);
-  if (!report.line("configuration", problem.empty(), problem.empty() ? describe_target(config) : problem)) {
+  // The database as the URL names it, read once; a tunnel can only forward to one TCP host and port.
+  std::string error;
+  std::optional<db::Endpoint> target = config.ssh_host.empty() ? db::read_endpoint(config.database_url, error)
+                                                               : db::tcp_endpoint(config.database_url, error);
+  std::string problem = !config.problem.empty() ? config.problem : target ? "" : error;
+  if (!report.line("configuration", problem.empty(),
+                   problem.empty() ? describe_target(config, *target) : problem)) {
     report.skip(config.ssh_host.empty() ? std::vector<std::string>{"SSH tunnel"} : kTunnelChecks, kSkipped);
     report.skip(kDatabaseChecks, kSkipped);
     return report.finish();
@@ -173,7 +168,7 @@ int doctor(const config::Config& config) {
   std::unique_ptr<tunnel::Tunnel> tunnel;  // outlives the database that connects through it
   if (config.ssh_host.empty()) {
     report.skip({"SSH tunnel"}, "not configured (no --ssh-host): connecting to the database directly");
-  } else if (!check_tunnel(config, report, settings, tunnel)) {
+  } else if (!check_tunnel(config, *target, report, settings, tunnel)) {
     report.skip(kDatabaseChecks, kSkipped);
     return report.finish();
   }
