@@ -62,7 +62,19 @@ trap '"$SCRIPT_DIR/pg_sandbox.sh" stop "$sandbox" >/dev/null 2>&1 || true' EXIT
 "$SCRIPT_DIR/pg_sandbox.sh" load "$sandbox" --scale small >/dev/null
 eval "$("$SCRIPT_DIR/pg_sandbox.sh" env "$sandbox")"
 
+# clients_test (tests/clients/clients_test.sh) installs the pinned npm clients on its first run, into
+# this cache (its default): a download that size should not start without a word.
+clients_cache=${FAM_NPM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fleet-analytics-mcp/clients}
+warn_about_client_download() {
+  compgen -G "$clients_cache/*/.complete" >/dev/null && return
+  local listed
+  listed=$(ctest --test-dir "$build_dir" -N "$@" 2>/dev/null || true)
+  grep -qE ': clients_test$' <<<"$listed" || return 0
+  printf '%s\n' "note: the first run of clients_test downloads the pinned clients (Claude Code, MCP Inspector, mcpb; ~700 MB, once, cached in $clients_cache); to skip them: scripts/test.sh -E clients_test" >&2
+}
+
 step "running the tests"
+warn_about_client_download "$@"
 # The ASan runtime reports leaks at exit; libpq and libssh2 keep nothing we own past exit.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

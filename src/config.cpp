@@ -3,34 +3,55 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 
+#include "exit_codes.hpp"
 #include "version.hpp"
 
 namespace config {
 namespace {
 
 constexpr const char* kProgram = "fleet-analytics-mcp";
+constexpr const char* kExampleUrl = "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
+
+// A whole number from `min` to `max`, rewritten in plain decimal for CLI11 to convert. CLI11's own
+// range check says "not in range" for "abc", and its conversion reads "010" as octal 8.
+CLI::Validator whole_number(long min, long max) {
+  std::string range = std::to_string(min) + " and " + std::to_string(max);
+  auto check = [min, max, range](std::string& input) -> std::string {
+    long value = 0;
+    const char* end = input.data() + input.size();
+    auto [stop, error] = std::from_chars(input.data(), end, value);
+    if (input.empty() || error != std::errc() || stop != end || value < min || value > max)
+      return "must be a whole number between " + range + ", not '" + input + "'";
+    input = std::to_string(value);
+    return "";
+  };
+  // The description keeps --help as CLI11's range check printed it.
+  return CLI::Validator(check, "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
 
 void add_options(CLI::App& app, Config& c) {
   app.add_option("--database-url", c.database_url,
-                 "libpq URI of the database, e.g. postgresql://analytics_ro@db.internal:5432/tracksolid_db")
+                 "libpq URI of the database, e.g. postgresql://analytics_ro@db.internal:5432/tracksolid_db "
+                 "(or libpq key=value settings)")
       ->envname("DATABASE_URL");
   app.add_option("--database-password-file", c.password_file,
                  "file holding the database password (must not be readable by group or others)")
       ->envname("MCP_DATABASE_PASSWORD_FILE");
   app.add_option("--max-rows", c.max_rows, "ceiling on the rows one call may return")
       ->envname("MCP_MAX_ROWS")
-      ->check(CLI::Range(1L, 1'000'000L))
+      ->transform(whole_number(1, 1'000'000))
       ->capture_default_str();
   app.add_option("--statement-timeout", c.statement_timeout_seconds, "seconds one statement may run")
       ->envname("MCP_STATEMENT_TIMEOUT")
-      ->check(CLI::Range(1, 3600))
+      ->transform(whole_number(1, 3600))
       ->capture_default_str();
   app.add_option("--pool-size", c.pool_size, "database connections, and so tool calls, at once")
       ->envname("MCP_POOL_SIZE")
-      ->check(CLI::Range(1, 32))
+      ->transform(whole_number(1, 32))
       ->capture_default_str();
   app.add_flag("--allow-writable-role", c.allow_writable_role,
                "serve even if the database role could write (not recommended)")
@@ -42,7 +63,7 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_SSH_HOST");
   app.add_option("--ssh-port", c.ssh_port, "SSH port (default 22 or from ~/.ssh/config)")
       ->envname("MCP_SSH_PORT")
-      ->check(CLI::Range(1, 65535));
+      ->transform(whole_number(1, 65535));
   app.add_option("--ssh-user", c.ssh_user, "SSH user (default from ~/.ssh/config, else $USER)")
       ->envname("MCP_SSH_USER");
   app.add_option("--ssh-identity", c.ssh_identity, "private key file (default: ssh-agent, then ~/.ssh/id_*)")
@@ -77,14 +98,15 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
 
 Parsed refuse(const std::string& message) {
   std::fprintf(stderr, "%s: error: %s\n", kProgram, message.c_str());
-  return Parsed{std::nullopt, 2};
+  return Parsed{std::nullopt, fam::kExitUsage};
 }
 
 // The terminal commands. Options of the server may come before or after the command's name.
 void add_commands(CLI::App& app, Config& c, std::string& format) {
   app.add_subcommand("doctor",
                      "check the configuration, the SSH tunnel, the database login and the role, one line "
-                     "per check with a fix for each failure; exit code 1 if any check fails")
+                     "per check with a fix for each failure; exit code " +
+                         std::to_string(fam::kExitFailed) + " if any check fails")
       ->fallthrough()
       ->parse_complete_callback([&c] { c.command = Command::kDoctor; });
   CLI::App* query =
@@ -100,14 +122,50 @@ void add_commands(CLI::App& app, Config& c, std::string& format) {
   app.require_subcommand(0, 1);
 }
 
+// libpq takes a URI only with one of these schemes, and a string with '=' as key=value settings.
+// Anything else it reads as a database name, so a mistyped URL would only fail at login, naming a
+// role the user never gave: role "root" does not exist.
+bool is_postgresql_conninfo(const std::string& url) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return true;
+  return url.find("://") == std::string::npos && url.find('=') != std::string::npos;
+}
+
+// `url` without the password of its user part ("scheme://user:password@host..."), to quote it in a
+// message that may be pasted into a chat or a ticket. The user part ends at the last '@', since a
+// hand-typed password may hold '@' or '/' unencoded.
+std::string without_password(std::string url) {
+  std::size_t scheme = url.find("://");
+  std::size_t user = scheme == std::string::npos ? 0 : scheme + 3;
+  std::size_t at = url.rfind('@');
+  std::size_t colon = url.find(':', user);
+  if (at != std::string::npos && at > user && colon < at) url.erase(colon, at - colon);
+  return url;
+}
+
 // Problems CLI11 cannot see; `doctor` reports them instead of refusing to run.
 std::string find_problem(Config& c) {
   if (c.database_url.empty())
-    return "--database-url (or DATABASE_URL) is required, e.g. "
-           "--database-url postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
+    return std::string("--database-url (or DATABASE_URL) is required, e.g. --database-url ") + kExampleUrl;
+  if (!is_postgresql_conninfo(c.database_url))
+    return std::string("--database-url (or DATABASE_URL) must be a PostgreSQL URL such as ") + kExampleUrl +
+           " (got '" + without_password(c.database_url) + "')";
   std::string error;
   if (!c.password_file.empty()) c.password = read_password_file(c.password_file, error);
   return error;
+}
+
+// How the binary runs without a command, and what its exit codes mean (the list in exit_codes.hpp).
+std::string footer() {
+  std::string text =
+      "Without a command it serves MCP on stdin/stdout, as Claude runs it. It starts even when the database "
+      "cannot be reached, and each tool call then says why; `doctor` finds the cause.\n"
+      "Exit codes:\n";
+  for (const fam::ExitCode& row : fam::kExitCodes) {
+    std::string code = std::to_string(row.code);
+    code.resize(5, ' ');  // a column: no code has more than three digits
+    text += "  " + code + row.meaning + "\n";
+  }
+  return text + "Details: man fleet-analytics-mcp, or docs/ANALYTICS_MCP.md.";
 }
 
 }  // namespace
@@ -116,11 +174,7 @@ Parsed parse(int argc, char** argv) {
   CLI::App app{"Read-only MCP server for the fleet analytics database (stdio).", kProgram};
   app.set_version_flag("--version",
                        std::string(kProgram) + " " + version::kRelease + " (" + version::kCommit + ")");
-  app.footer(
-      "Without a command it serves MCP on stdin/stdout, as Claude runs it.\n"
-      "Exit codes: 0 ok; 1 a check or query failed; 2 bad options; 3 database unreachable; 4 the role could "
-      "change data; 5 the SSH tunnel failed.\n"
-      "Details: man fleet-analytics-mcp, or docs/ANALYTICS_MCP.md.");
+  app.footer(footer());
   Config c;
   std::string format = "table";
   add_options(app, c);

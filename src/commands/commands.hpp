@@ -3,14 +3,15 @@
 #pragma once
 
 #include "config.hpp"
+#include "exit_codes.hpp"
 
 namespace commands {
 
-// Exit codes other programs (and `doctor`) can tell apart.
-constexpr int kExitFailed = 1;        // a doctor check or a query failed
-constexpr int kExitDatabase = 3;      // the database could not be reached or read
-constexpr int kExitWritableRole = 4;  // the role could change data and --allow-writable-role is absent
-constexpr int kExitTunnel = 5;        // the SSH tunnel could not be opened
+// Exit codes other programs (and `doctor`) can tell apart; exit_codes.hpp says what each means.
+using fam::kExitDatabase;
+using fam::kExitFailed;
+using fam::kExitTunnel;
+using fam::kExitWritableRole;
 
 // Serves MCP on stdin/stdout until end of input: what Claude runs.
 int serve(const config::Config& config);

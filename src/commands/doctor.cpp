@@ -1,8 +1,10 @@
 // `fleet-analytics-mcp doctor`: every step from the options to the role, in the order a connection
 // takes them, one line each; the first failure says how to fix it and the rest are skipped.
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands/commands.hpp"
@@ -14,7 +16,7 @@ namespace {
 
 // Powers beyond reading the analytics schemas that a role serving an assistant should not hold,
 // though none of them can change data (write_privileges covers those).
-constexpr const char* kExtraPowers = R"SQL(
+constexpr db::TrustedSql kExtraPowers = R"SQL(
 SELECT 'is a member of ' || rolname FROM pg_roles
 WHERE rolname IN ('pg_read_server_files', 'pg_read_all_data', 'pg_read_all_settings', 'pg_read_all_stats',
                   'pg_monitor', 'pg_stat_scan_tables', 'pg_create_subscription', 'pg_use_reserved_connections')
@@ -25,7 +27,7 @@ WHERE current_setting('default_transaction_read_only') <> 'on'
 )SQL";
 
 // What the role can read of the two analytics schemas.
-constexpr const char* kReadable = R"SQL(
+constexpr db::TrustedSql kReadable = R"SQL(
 SELECT n.nspname, count(c.oid) FILTER (WHERE has_table_privilege(c.oid, 'SELECT'))
 FROM pg_namespace n
 LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
@@ -33,7 +35,7 @@ WHERE n.nspname IN ('tracksolid', 'reporting') AND has_schema_privilege(n.oid, '
 GROUP BY n.nspname ORDER BY n.nspname
 )SQL";
 
-constexpr const char* kExtensions = R"SQL(
+constexpr db::TrustedSql kExtensions = R"SQL(
 SELECT extname, extversion FROM pg_extension WHERE extname IN ('postgis', 'timescaledb') ORDER BY extname
 )SQL";
 
@@ -45,11 +47,49 @@ const std::vector<std::string> kDatabaseChecks = {"database login", "read-only r
 
 constexpr const char* kSkipped = "(after a failed check)";
 
+// A superuser holds twenty-odd write privileges and any one is reason enough to refuse the role:
+// naming this many keeps its FAIL line readable.
+constexpr std::size_t kWritesNamed = 3;
+
+// Where the clause that holds text[at] begins: at the separator before it ("; ", ", ", " (", or
+// just after the full stop of ". "), or 0.
+std::size_t clause_start(const std::string& text, std::size_t at) {
+  std::size_t start = 0;
+  for (const char* separator : {"; ", ", ", " ("}) {
+    if (std::size_t found = text.rfind(separator, at); found != std::string::npos)
+      start = std::max(start, found);
+  }
+  if (std::size_t stop = text.rfind(". ", at); stop != std::string::npos) start = std::max(start, stop + 1);
+  return start;
+}
+
+// Lower layers end some messages with "`fleet-analytics-mcp doctor` checks each step" or "run
+// `fleet-analytics-mcp doctor`", which here would send the user to the command already running: the
+// clause that says it is left out, up to the end of its sentence, or with its parentheses.
+std::string without_doctor_advice(std::string detail) {
+  constexpr std::string_view kDoctor = "`fleet-analytics-mcp doctor`";
+  for (std::size_t at; (at = detail.find(kDoctor)) != std::string::npos;) {
+    std::size_t start = clause_start(detail, at);
+    std::size_t end = std::min(detail.find_first_of(");", at), detail.size());
+    bool parenthesised = detail.compare(start, 2, " (") == 0 && end < detail.size() && detail[end] == ')';
+    detail.erase(start, end - start + (parenthesised ? 1 : 0));
+  }
+  return detail;
+}
+
+// The first `count` of `items`, joined by "; ", then how many were left out.
+std::string first_of(const std::vector<std::string>& items, std::size_t count) {
+  std::string joined;
+  for (std::size_t i = 0; i < std::min(count, items.size()); ++i) joined += (i == 0 ? "" : "; ") + items[i];
+  if (items.size() > count) joined += " (and " + std::to_string(items.size() - count) + " more)";
+  return joined;
+}
+
 class Report {
  public:
   // Prints one check; false once any check has failed.
   bool line(const std::string& name, bool ok, const std::string& detail) {
-    print(ok ? "ok" : "FAIL", name, detail);
+    print(ok ? "ok" : "FAIL", name, without_doctor_advice(detail));
     failed_ = failed_ || !ok;
     return ok;
   }
@@ -116,32 +156,34 @@ std::string rows_joined(const db::Table& table, const std::string& separator) {
 
 void check_role(db::Database& database, Report& report) {
   const db::ServerFacts& facts = database.facts();
-  std::string writes = write_privileges(facts);
-  report.line("read-only role", writes.empty(),
-              writes.empty() ? facts.role + " cannot change data"
-                             : facts.role + " could change data (" + writes +
-                                   "); run scripts/bootstrap_analytics_ro.sh on the database "
-                                   "host, or connect as analytics_ro");
-  const db::Statement statements[] = {{kExtraPowers, {}, {}}, {kReadable, {}, {}}, {kExtensions, {}, {}}};
+  bool read_only = facts.write_privileges.empty();
+  report.line("read-only role", read_only,
+              read_only
+                  ? facts.role + " cannot change data"
+                  : facts.role + " could change data: " + first_of(facts.write_privileges, kWritesNamed) +
+                        "; run scripts/bootstrap_analytics_ro.sh on the database host, or connect as "
+                        "analytics_ro");
+  const db::Statement statements[] = {db::Statement::trusted(kExtraPowers), db::Statement::trusted(kReadable),
+                                      db::Statement::trusted(kExtensions)};
   db::CancelToken never;
   db::Outcome outcome = database.run(statements, never);
-  if (outcome.failure) {
-    report.line("least privilege", false, outcome.failure->message);
+  if (!outcome) {
+    report.line("least privilege", false, outcome.failure().message);
     return report.skip({"data access", "extensions"}, kSkipped);
   }
-  std::string extra = rows_joined(outcome.tables[0], "; ");
+  std::string extra = rows_joined((*outcome)[0], "; ");
   report.line("least privilege", extra.empty(),
               extra.empty() ? "no powers beyond reading (no server files, no other sessions' activity)"
                             : facts.role + " " + extra +
                                   "; run scripts/analytics_ro_role.sql (or REVOKE those) on "
                                   "the database host");
-  std::string readable = rows_joined(outcome.tables[1], ", ");
+  std::string readable = rows_joined((*outcome)[1], ", ");
   report.line("data access", !readable.empty(),
               readable.empty() ? facts.role +
                                      " cannot read schema tracksolid or reporting; run "
                                      "scripts/bootstrap_analytics_ro.sh on the database host"
                                : "tables and views readable per schema: " + readable);
-  std::string extensions = rows_joined(outcome.tables[2], ", ");
+  std::string extensions = rows_joined((*outcome)[2], ", ");
   report.line("extensions", true,
               (extensions.empty() ? std::string("none of PostGIS, TimescaleDB") : extensions) +
                   (facts.has_postgis ? "" : " (no PostGIS: geometry columns come back as text)") +
@@ -154,10 +196,9 @@ int doctor(const config::Config& config) {
   std::printf("fleet-analytics-mcp %s (%s) doctor\n", version::kRelease, version::kCommit);
   Report report;
   // The database as the URL names it, read once; a tunnel can only forward to one TCP host and port.
-  std::string error;
-  std::optional<db::Endpoint> target = config.ssh_host.empty() ? db::read_endpoint(config.database_url, error)
-                                                               : db::tcp_endpoint(config.database_url, error);
-  std::string problem = !config.problem.empty() ? config.problem : target ? "" : error;
+  auto target = config.ssh_host.empty() ? db::read_endpoint(config.database_url)
+                                        : db::tcp_endpoint(config.database_url);
+  std::string problem = !config.problem.empty() ? config.problem : target ? "" : target.failure().message;
   if (!report.line("configuration", problem.empty(),
                    problem.empty() ? describe_target(config, *target) : problem)) {
     report.skip(config.ssh_host.empty() ? std::vector<std::string>{"SSH tunnel"} : kTunnelChecks, kSkipped);
@@ -172,9 +213,12 @@ int doctor(const config::Config& config) {
     report.skip(kDatabaseChecks, kSkipped);
     return report.finish();
   }
+  settings.allow_writable_role = true;  // doctor reports such a role instead of refusing it
   db::Database database(std::move(settings));
-  if (auto failure = database.start()) {
-    report.line("database login", false, failure->message);
+  db::CancelToken never;
+  if (auto failure = database.connect(never)) {
+    std::string fix = fix_for(config, *failure);
+    report.line("database login", false, failure->message + (fix.empty() ? "" : "; " + fix));
     report.skip({kDatabaseChecks.begin() + 1, kDatabaseChecks.end()}, kSkipped);
     return report.finish();
   }

@@ -1,45 +1,44 @@
 #include "commands/startup.hpp"
 
 #include <cstdio>
-
-#include "commands/commands.hpp"
+#include <cstdlib>
+#include <mutex>
 
 namespace commands {
-namespace {
 
-// Opens the SSH tunnel and points `settings` through it; false (after saying why) when it cannot.
-bool open_tunnel(const config::Config& config, db::Settings& settings, std::unique_ptr<tunnel::Tunnel>& out) {
-  std::string error;
-  auto target = db::tcp_endpoint(config.database_url, error);
-  if (!target) {
-    say(error);
-    return false;
+// Opens the SSH tunnel on the first connection that needs it; after a failure, the next one tries
+// again. The tunnel itself reconnects its SSH session after a drop.
+class LazyTunnel {
+ public:
+  explicit LazyTunnel(tunnel::Options options) : options_(std::move(options)) {}
+
+  fam::Result<std::optional<db::Route>> route() {
+    std::lock_guard lock(mutex_);
+    if (!tunnel_) {
+      tunnel::OpenResult opened = tunnel::Tunnel::open(options_);
+      if (!opened) return fam::Failure{fam::FailureKind::kUnreachable, opened.error, ""};
+      tunnel_ = std::move(opened.tunnel);
+    }
+    return std::optional<db::Route>(db::Route{tunnel_->socket_directory(), std::to_string(tunnel_->port())});
   }
-  tunnel::OpenResult opened = tunnel::Tunnel::open(tunnel_options(config, *target));
-  if (!opened) {
-    say(opened.error + " (`fleet-analytics-mcp doctor` checks each step)");
-    return false;
+
+  std::string last_error() {
+    std::lock_guard lock(mutex_);
+    return tunnel_ ? tunnel_->last_error() : "";
   }
-  out = std::move(opened.tunnel);
-  route_through(*out, config, settings);
-  return true;
+
+ private:
+  tunnel::Options options_;
+  std::mutex mutex_;
+  std::unique_ptr<tunnel::Tunnel> tunnel_;
+};
+
+Backend::Backend() = default;
+Backend::Backend(Backend&&) noexcept = default;
+Backend& Backend::operator=(Backend&&) noexcept = default;
+Backend::~Backend() {
+  database.reset();  // its connections close before the tunnel they run through
 }
-
-bool role_is_acceptable(const db::ServerFacts& facts, bool allow_writable) {
-  std::string why = write_privileges(facts);
-  if (why.empty()) return true;
-  if (allow_writable) {
-    say("warning: role " + facts.role + " could change data (" + why +
-        "); serving because of --allow-writable-role");
-    return true;
-  }
-  say("refusing to serve: role " + facts.role + " could change data (" + why +
-      "). Connect as a read-only role (create one with scripts/bootstrap_analytics_ro.sh), or pass "
-      "--allow-writable-role if you accept the risk");
-  return false;
-}
-
-}  // namespace
 
 void say(const std::string& line) {
   std::fprintf(stderr, "fleet-analytics-mcp: %s\n", line.c_str());
@@ -51,6 +50,7 @@ db::Settings database_settings(const config::Config& config) {
   settings.password = config.password;
   settings.statement_timeout = std::chrono::seconds(config.statement_timeout_seconds);
   settings.pool_size = config.pool_size;
+  settings.allow_writable_role = config.allow_writable_role;
   if (!config.analyst.empty()) settings.application_name += "/" + config.analyst;
   return settings;
 }
@@ -69,8 +69,9 @@ tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint&
 }
 
 void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Settings& settings) {
-  settings.host_override = tunnel.socket_directory();
-  settings.port_override = std::to_string(tunnel.port());
+  settings.route = [&tunnel]() -> fam::Result<std::optional<db::Route>> {
+    return std::optional<db::Route>(db::Route{tunnel.socket_directory(), std::to_string(tunnel.port())});
+  };
   if (config.analyst.empty()) settings.application_name = "fleet-analytics-mcp/" + tunnel.user();
   settings.explain_unreachable = [&tunnel] { return tunnel.last_error(); };
 }
@@ -81,24 +82,44 @@ std::string write_privileges(const db::ServerFacts& facts) {
   return joined;
 }
 
-Backend open_backend(const config::Config& config) {
+std::string fix_for(const config::Config& config, const fam::Failure& failure) {
+  using fam::FailureKind;
+  if (failure.kind == FailureKind::kRoleCanWrite)
+    return "connect as a read-only role (scripts/bootstrap_analytics_ro.sh creates analytics_ro), or start with "
+           "--allow-writable-role if you accept the risk";
+  if (failure.kind != FailureKind::kUnreachable && failure.kind != FailureKind::kLost) return "";
+  std::string fix;
+  if (failure.message.find("no password supplied") != std::string::npos)
+    fix = "give the password with --database-password-file (or PGPASSWORD, or ~/.pgpass)";
+  else if (!config.ssh_host.empty())
+    fix = "check that the SSH host " + config.ssh_host + " is reachable (VPN?) and the database behind it is up";
+  else
+    fix = "check --database-url, the password and that the database is up";
+  return fix;
+}
+
+std::string remedy(const config::Config& config, const fam::Failure& failure) {
+  std::string fix = fix_for(config, failure);
+  bool reaching = failure.kind == fam::FailureKind::kUnreachable || failure.kind == fam::FailureKind::kLost;
+  return reaching ? fix + "; `fleet-analytics-mcp doctor` with the same options checks each step" : fix;
+}
+
+fam::Result<Backend> prepare_backend(const config::Config& config) {
   Backend backend;
   db::Settings settings = database_settings(config);
-  if (!config.ssh_host.empty() && !open_tunnel(config, settings, backend.tunnel)) {
-    backend.exit_code = kExitTunnel;
-    return backend;
+  if (!config.ssh_host.empty()) {
+    auto target = db::tcp_endpoint(config.database_url);
+    if (!target) return target.failure();
+    backend.tunnel = std::make_unique<LazyTunnel>(tunnel_options(config, *target));
+    LazyTunnel* lazy = backend.tunnel.get();
+    settings.route = [lazy] { return lazy->route(); };
+    settings.explain_unreachable = [lazy] { return lazy->last_error(); };
+    // Who logs in is known for sure only once logged in; the name asked for is the next best thing.
+    const char* user = std::getenv("USER");
+    std::string ssh_user = !config.ssh_user.empty() ? config.ssh_user : user ? user : "";
+    if (config.analyst.empty() && !ssh_user.empty()) settings.application_name += "/" + ssh_user;
   }
-  auto database = std::make_unique<db::Database>(std::move(settings));
-  if (auto failure = database->start()) {
-    say(failure->message);
-    backend.exit_code = kExitDatabase;
-    return backend;
-  }
-  if (!role_is_acceptable(database->facts(), config.allow_writable_role)) {
-    backend.exit_code = kExitWritableRole;
-    return backend;
-  }
-  backend.database = std::move(database);
+  backend.database = std::make_unique<db::Database>(std::move(settings));
   return backend;
 }
 

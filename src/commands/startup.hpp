@@ -1,5 +1,5 @@
 // The way every command reaches the database: the SSH tunnel when one is configured, then the
-// database itself, then the check that the role can only read.
+// database itself, connected lazily so that the server starts even when either is down.
 #pragma once
 
 #include <memory>
@@ -21,15 +21,27 @@ tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint&
 void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Settings& settings);
 // Each way the role could change data, joined by "; "; "" when it can only read.
 std::string write_privileges(const db::ServerFacts& facts);
+// What the person running the binary can do about `failure`, in this binary's options ("" when the
+// caller fixes it by changing its SQL or arguments).
+std::string fix_for(const config::Config& config, const fam::Failure& failure);
+// The same, and for a failure to reach the database, that `doctor` checks each step.
+std::string remedy(const config::Config& config, const fam::Failure& failure);
+
+class LazyTunnel;
 
 struct Backend {
-  std::unique_ptr<tunnel::Tunnel> tunnel;  // first: outlives the database that connects through it
+  std::unique_ptr<LazyTunnel> tunnel;  // first: outlives the database that connects through it
   std::unique_ptr<db::Database> database;
-  int exit_code = 0;  // when non-zero, why has been said on stderr and there is no database
+
+  Backend();
+  Backend(Backend&&) noexcept;
+  Backend& operator=(Backend&&) noexcept;
+  ~Backend();
 };
 
-// Opens the tunnel (if configured), starts the database and refuses a role that could write
-// (unless --allow-writable-role).
-Backend open_backend(const config::Config& config);
+// The tunnel (if configured) and the database, neither connected yet: each connects on the first
+// call that needs it, and again after an outage. A failure: the options cannot work at all (a URL
+// that names no TCP host to tunnel to).
+fam::Result<Backend> prepare_backend(const config::Config& config);
 
 }  // namespace commands

@@ -1,26 +1,63 @@
+// Connections: opening one (without blocking past a deadline or a cancel), and what they send.
 #include "db/connection.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <string>
+#include <cstdlib>
+#include <system_error>
 
 namespace db {
 namespace {
 
-// Every call runs with these settings. SET LOCAL (set_config(..., true)) so that nothing outlives
-// the transaction, and so that it works behind PgBouncer in transaction mode (no startup params).
-constexpr const char* kSetLocal =
-    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
-    " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
-    " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
-    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)";
-
-// A query blocked on a lock is almost always behind a migration; fail fast and say so.
-constexpr std::chrono::milliseconds kLockTimeout{5000};
-std::string cursor_name(std::size_t index) {
-  return "fam_cursor_" + std::to_string(index);
+// pipe2(ends, O_CLOEXEC | O_NONBLOCK) with calls macOS has too. The server starts no child
+// processes, so the moment before FD_CLOEXEC is set cannot leak the ends into one.
+bool open_pipe(int (&ends)[2]) {
+  if (pipe(ends) != 0) return false;
+  for (int fd : ends) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+      close(ends[0]);
+      close(ends[1]);
+      return false;
+    }
+  }
+  return true;
 }
+
+int millis_until(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
+}
+
+Failure unreachable(const Settings& settings, std::string why) {
+  if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : ""; !route.empty())
+    why += "; " + route;
+  return Failure{FailureKind::kUnreachable, "cannot connect to the database: " + why, ""};
+}
+
+// Drives libpq's non-blocking connect until it is done, the deadline passes or the call is cancelled.
+std::optional<Failure> finish_connecting(PGconn* conn, const Settings& settings, const CancelToken& cancel) {
+  const auto deadline = Clock::now() + settings.connect_timeout;
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+  for (;;) {
+    if (status == PGRES_POLLING_OK) return std::nullopt;
+    if (status == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD)
+      return unreachable(settings, first_line(PQerrorMessage(conn)));
+    pollfd fds[2] = {{PQsocket(conn), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0},
+                     {cancel.wait_fd(), POLLIN, 0}};
+    int ready = poll(fds, 2, millis_until(deadline));
+    if (ready < 0 && errno == EINTR) continue;
+    if (fds[1].revents) return Failure{FailureKind::kCancelled, "the call was cancelled while connecting", ""};
+    if (ready == 0)
+      return unreachable(settings, "no answer within " + std::to_string(settings.connect_timeout.count()) + " s");
+    status = PQconnectPoll(conn);
+  }
+}
+
+}  // namespace
 
 std::string first_line(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
@@ -28,24 +65,81 @@ std::string first_line(std::string_view text) {
   return std::string(text.substr(0, newline));
 }
 
-std::string millis(std::chrono::milliseconds ms) {
-  return std::to_string(ms.count());
+CancelToken::CancelToken() {
+  if (!open_pipe(pipe_)) throw std::system_error(errno, std::generic_category(), "cannot make a cancel pipe");
 }
 
-}  // namespace
-
-std::string cursor_prefix(std::size_t index) {
-  return "DECLARE " + cursor_name(index) + " NO SCROLL CURSOR FOR ";
+CancelToken::~CancelToken() {
+  for (int fd : pipe_) close(fd);
 }
 
-std::optional<Endpoint> read_endpoint(const std::string& conninfo, std::string& error) {
+void CancelToken::cancel() {
+  char byte = 1;
+  // One byte is enough: the read end stays readable; a full pipe means it already is.
+  [[maybe_unused]] auto written = write(pipe_[1], &byte, 1);
+}
+
+bool CancelToken::cancelled() const {
+  pollfd fd{pipe_[0], POLLIN, 0};
+  return poll(&fd, 1, 0) > 0;
+}
+
+Statement Statement::trusted(TrustedSql sql, std::vector<std::string> params) {
+  return Statement(std::string(sql.text()), std::move(params), std::nullopt);
+}
+
+Statement Statement::guarded(const guard::GuardedSql& sql, long row_limit) {
+  bool cursor = sql.kind() == guard::StatementKind::kQuery;
+  return Statement(sql.text(), {}, cursor ? std::optional<long>(row_limit) : std::nullopt);
+}
+
+Table::Table(pg_result* result) : result_(result, PQclear) {}
+
+Table Table::make(const std::vector<Column>& columns,
+                  const std::vector<std::vector<std::optional<std::string>>>& rows) {
+  Table table(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
+  std::vector<PGresAttDesc> attributes;
+  for (const Column& column : columns)
+    attributes.push_back(PGresAttDesc{const_cast<char*>(column.name.c_str()), 0, 0, 0, column.type, -1, -1});
+  PQsetResultAttrs(table.result_.get(), static_cast<int>(attributes.size()), attributes.data());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      const auto& value = rows[r][c];
+      PQsetvalue(table.result_.get(), static_cast<int>(r), static_cast<int>(c),
+                 value ? const_cast<char*>(value->c_str()) : nullptr, value ? static_cast<int>(value->size()) : -1);
+    }
+  }
+  return table;
+}
+
+int Table::row_count() const {
+  return PQntuples(result_.get());
+}
+int Table::column_count() const {
+  return PQnfields(result_.get());
+}
+std::string_view Table::column_name(int column) const {
+  return PQfname(result_.get(), column);
+}
+values::Oid Table::column_type(int column) const {
+  return PQftype(result_.get(), column);
+}
+
+std::optional<std::string_view> Table::value(int row, int column) const {
+  if (PQgetisnull(result_.get(), row, column)) return std::nullopt;
+  return std::string_view(PQgetvalue(result_.get(), row, column),
+                          static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+fam::Result<Endpoint> read_endpoint(const std::string& conninfo) {
   char* parse_error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
-      PQconninfoParse(conninfo.c_str(), &parse_error), PQconninfoFree);
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(conninfo.c_str(), &parse_error),
+                                                                       PQconninfoFree);
   if (!options) {
-    error = "cannot read --database-url: " + first_line(parse_error ? parse_error : "out of memory");
+    Failure failure{FailureKind::kInvalid, "cannot read the database URL: " +
+                                               first_line(parse_error ? parse_error : "out of memory"), ""};
     PQfreemem(parse_error);
-    return std::nullopt;
+    return failure;
   }
   Endpoint endpoint{"localhost", 5432, "", ""};
   for (auto* o = options.get(); o->keyword; ++o) {
@@ -59,93 +153,66 @@ std::optional<Endpoint> read_endpoint(const std::string& conninfo, std::string& 
   return endpoint;
 }
 
-std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error) {
-  auto endpoint = read_endpoint(conninfo, error);
+fam::Result<Endpoint> tcp_endpoint(const std::string& conninfo) {
+  auto endpoint = read_endpoint(conninfo);
   if (endpoint && (endpoint->host.front() == '/' || endpoint->host.find(',') != std::string::npos ||
                    endpoint->port <= 0)) {
-    error =
-        "--database-url must name one TCP host and port as the SSH host sees them, e.g. "
-        "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db";
-    return std::nullopt;
+    return Failure{FailureKind::kInvalid,
+                   "the database URL must name one TCP host and port as the SSH host sees them, e.g. "
+                   "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db",
+                   ""};
   }
   return endpoint;
 }
 
-Connection::Connection(PGconn* conn, std::chrono::seconds statement_timeout)
-    : conn_(conn), canceller_(PQgetCancel(conn)), statement_timeout_(statement_timeout) {}
+Connection::Connection(PGconn* conn, const Settings& settings)
+    : conn_(conn),
+      canceller_(PQgetCancel(conn)),
+      statement_timeout_(settings.statement_timeout),
+      explain_(settings.explain_unreachable) {}
 
-std::unique_ptr<Connection> Connection::open(const Settings& settings, std::optional<Failure>& failure) {
+fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings, const std::optional<Route>& route,
+                                                       const CancelToken& cancel) {
   // The URI comes first so that the keywords after it (ours) override what it says.
-  std::vector<const char*> keys{"dbname",          "application_name",    "connect_timeout",
-                                "keepalives_idle", "keepalives_interval", "keepalives_count"};
-  std::vector<const char*> vals{
-      settings.conninfo.c_str(), settings.application_name.c_str(), "10", "30", "10", "3"};
-  auto add = [&](const char* key, const std::optional<std::string>& value) {
-    if (!value) return;
-    keys.push_back(key);
-    vals.push_back(value->c_str());
-  };
-  add("password", settings.password);
-  add("host", settings.host_override);
-  add("port", settings.port_override);
+  std::vector<const char*> keys{"dbname", "application_name", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count"};
+  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "30", "10", "3"};
+  if (settings.password) {
+    keys.push_back("password");
+    vals.push_back(settings.password->c_str());
+  }
+  if (route) {
+    keys.insert(keys.end(), {"host", "port"});
+    vals.insert(vals.end(), {route->host.c_str(), route->port.c_str()});
+  }
   keys.push_back(nullptr);
   vals.push_back(nullptr);
-  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdbParams(keys.data(), vals.data(), 1));
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string why = conn ? first_line(PQerrorMessage(conn.get())) : "out of memory";
-    if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : "";
-        !route.empty())
-      why += "; " + route;
-    failure = Failure{FailureKind::kConnection, "",
-                      "cannot connect to the database: " + why +
-                          " (check --database-url, the password, and that the database or SSH tunnel is "
-                          "reachable; `fleet-analytics-mcp doctor` checks each step)"};
-    return nullptr;
-  }
+  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectStartParams(keys.data(), vals.data(), 1));
+  if (!conn) return unreachable(settings, "out of memory");
+  if (auto failure = finish_connecting(conn.get(), settings, cancel)) return *failure;
   PQsetnonblocking(conn.get(), 1);
-  auto connection = std::unique_ptr<Connection>(new Connection(conn.release(), settings.statement_timeout));
-  connection->explain_ = settings.explain_unreachable;
-  return connection;
+  return std::unique_ptr<Session>(new Connection(conn.release(), settings));
 }
 
 bool Connection::reusable() const {
-  return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK &&
-         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE && PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
+  return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
 }
 
-bool Connection::send(const std::string& sql, const std::vector<std::string>& params) {
+bool Connection::send(const Step& step) {
+  if (step.kind == Step::Kind::kSync) return PQpipelineSync(conn_.get()) == 1;
   std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p.c_str());
-  return PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+  values.reserve(step.params.size());
+  for (const auto& p : step.params) values.push_back(p.c_str());
+  return PQsendQueryParams(conn_.get(), step.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                            nullptr, nullptr, 0) == 1;
 }
 
-void Connection::send_call(std::span<const Statement> statements) {
-  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_);
-  broken_ = PQenterPipelineMode(conn_.get()) != 1 || !send("BEGIN READ ONLY") ||
-            !send(kSetLocal, {millis(timeout), millis(std::min(timeout, kLockTimeout)),
-                              millis(timeout + std::chrono::milliseconds(kGrace) * 2)});
-  for (std::size_t i = 0; i < statements.size() && !broken_; ++i) {
-    const Statement& s = statements[i];
-    if (s.fetch_limit) {
-      broken_ = !send(cursor_prefix(i) + s.sql, s.params) ||
-                !send("FETCH FORWARD " + std::to_string(*s.fetch_limit) + " FROM " + cursor_name(i));
-    } else {
-      broken_ = !send(s.sql, s.params);
-    }
-  }
-  // ROLLBACK in a segment of its own runs even when the first segment failed; DISCARD ALL alone in
-  // the last drops whatever a statement left in the session (prepared statements, advisory locks).
-  broken_ = broken_ || PQpipelineSync(conn_.get()) != 1 || !send("ROLLBACK") ||
-            PQpipelineSync(conn_.get()) != 1 || !send("DISCARD ALL") || PQpipelineSync(conn_.get()) != 1;
-}
-
-Failure Connection::connection_failure(std::string_view what) const {
+Failure Connection::lost(std::string_view what) {
+  broken_ = true;
   std::string why = std::string(what) + ": " + first_line(PQerrorMessage(conn_.get()));
   if (std::string route = explain_ ? explain_() : ""; !route.empty()) why += "; " + route;
-  return Failure{FailureKind::kConnection, "",
-                 why + " (the connection was dropped; the next call reconnects)"};
+  return Failure{FailureKind::kLost, why + " (the connection was dropped; the next call reconnects)", ""};
 }
 
 }  // namespace db

@@ -8,18 +8,12 @@
 #include <memory>
 #include <optional>
 
-#include "db/db.hpp"
+#include "db/pipeline.hpp"
+#include "db/pool.hpp"
 
 namespace db {
 
 using Clock = std::chrono::steady_clock;
-
-// statement_timeout is enforced by the server; our own deadline fires this long after it, cancels,
-// and drops the connection if the cancel does not take effect within the same grace again.
-constexpr std::chrono::seconds kGrace{2};
-
-// The text put before user SQL to read it through cursor `index` (error positions subtract it).
-std::string cursor_prefix(std::size_t index);
 
 struct ResultDeleter {
   void operator()(PGresult* result) const { PQclear(result); }
@@ -33,38 +27,41 @@ struct CancelDeleter {
   void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
 };
 
-class Connection {
+class Connection final : public Session {
  public:
-  // Connects, or returns nullptr and sets `failure`.
-  static std::unique_ptr<Connection> open(const Settings& settings, std::optional<Failure>& failure);
+  // Connects without blocking past settings.connect_timeout or a cancel, to `route` when given.
+  static fam::Result<std::unique_ptr<Session>> open(const Settings& settings, const std::optional<Route>& route,
+                                                    const CancelToken& cancel);
 
-  // Runs the call: BEGIN READ ONLY, SET LOCAL timeouts and formats, the statements, then ROLLBACK
-  // and DISCARD ALL, all sent before the first result is read.
-  Outcome run(std::span<const Statement> statements, const CancelToken& cancel);
-
-  // True when the connection can serve the next call: open, idle, nothing left over.
-  bool reusable() const;
+  // Sends the whole plan of the call before the first result is read (one round trip).
+  Outcome run(std::span<const Statement> statements, const CancelToken& cancel) override;
+  bool reusable() const override;
 
  private:
-  Connection(PGconn* conn, std::chrono::seconds statement_timeout);
-  void send_call(std::span<const Statement> statements);
-  bool send(const std::string& sql, const std::vector<std::string>& params = {});
-  std::optional<Failure> flush(Clock::time_point deadline, const CancelToken& cancel);
-  std::optional<Failure> wait_readable(Clock::time_point& deadline, const CancelToken& cancel);
-  std::optional<Failure> read_call(std::span<const Statement> statements, const CancelToken& cancel,
+  enum class Until { kSent, kReadable };
+
+  Connection(PGconn* conn, const Settings& settings);
+  bool send(const Step& step);
+  // The one wait of a call: flushes, reads what arrives, honours the cancel token and the deadline.
+  std::optional<Failure> wait(Until until, Clock::time_point& deadline, const CancelToken& cancel);
+  std::optional<Failure> on_deadline(Clock::time_point& deadline, const CancelToken& cancel);
+  void send_cancel(Clock::time_point& deadline);
+  std::optional<Failure> read_call(const std::vector<Step>& plan, const CancelToken& cancel,
                                    std::vector<Table>& tables);
-  Failure connection_failure(std::string_view what) const;
+  Failure lost(std::string_view what);
 
   std::unique_ptr<PGconn, ConnDeleter> conn_;
   std::unique_ptr<PGcancel, CancelDeleter> canceller_;
   std::chrono::seconds statement_timeout_;
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
-  bool deadline_passed_ = false;
   bool broken_ = false;
 };
 
 // The text of a server error as one actionable line: message, detail, hint, position.
 Failure describe_error(const PGresult* result, int position_offset);
+
+// "first line of a libpq message", without its trailing newline.
+std::string first_line(std::string_view text);
 
 }  // namespace db

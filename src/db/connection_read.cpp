@@ -1,118 +1,121 @@
-// The read side of a call: waiting (with cancel and deadline), and reading the pipeline's results.
+// Running a call: sending its plan, the one wait (cancel and deadline), and reading the replies.
 #include <poll.h>
 
 #include <cerrno>
-#include <functional>
 
 #include "db/connection.hpp"
 
 namespace db {
 namespace {
 
+// After a cancel (the client's, or the server stopping) a statement normally stops within
+// milliseconds; one that has not stopped after this long is left behind with its connection.
+constexpr std::chrono::milliseconds kCancelGrace{500};
+
 int millis_until(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
 }
 
+Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) {
+  if (failure.kind != FailureKind::kSql || failure.sqlstate != "57014") return failure;
+  if (cancelled) return Failure{FailureKind::kCancelled, "the call was cancelled", "57014"};
+  return Failure{FailureKind::kTimeout,
+                 "the query ran longer than the statement timeout (" + std::to_string(timeout.count()) +
+                     " s); narrow it (a shorter time range, more filters, aggregation, or LIMIT)",
+                 "57014"};
+}
+
 }  // namespace
 
-std::optional<Failure> Connection::wait_readable(Clock::time_point& deadline, const CancelToken& cancel) {
-  while (PQisBusy(conn_.get())) {
-    int flushed = PQflush(conn_.get());
-    if (flushed < 0) return connection_failure("sending to the database failed");
-    pollfd fds[2] = {{PQsocket(conn_.get()), static_cast<short>(POLLIN | (flushed ? POLLOUT : 0)), 0},
+void Connection::send_cancel(Clock::time_point& deadline) {
+  char error[256];
+  PQcancel(canceller_.get(), error, sizeof error);
+  cancel_sent_ = true;
+  deadline = std::min(deadline, Clock::now() + kCancelGrace);
+}
+
+std::optional<Failure> Connection::on_deadline(Clock::time_point& deadline, const CancelToken& cancel) {
+  if (!cancel_sent_) {
+    // Past statement_timeout + grace and still running: cancel, and give it the grace once more.
+    send_cancel(deadline);
+    deadline = Clock::now() + kGrace;
+    return std::nullopt;
+  }
+  broken_ = true;
+  if (cancel.cancelled())
+    return Failure{FailureKind::kCancelled,
+                   "the call was cancelled; its statement did not stop at once, so its connection was dropped",
+                   "57014"};
+  return Failure{FailureKind::kTimeout,
+                 "the query overran the statement timeout and did not stop when cancelled; its connection was "
+                 "dropped. Narrow the query (time range, filters, aggregation)",
+                 "57014"};
+}
+
+std::optional<Failure> Connection::wait(Until until, Clock::time_point& deadline, const CancelToken& cancel) {
+  for (;;) {
+    int pending = PQflush(conn_.get());  // reading while sending keeps full socket buffers from deadlocking
+    if (pending < 0) return lost("sending to the database failed");
+    if (until == Until::kSent ? pending == 0 : !PQisBusy(conn_.get())) return std::nullopt;
+    pollfd fds[2] = {{PQsocket(conn_.get()), static_cast<short>(POLLIN | (pending ? POLLOUT : 0)), 0},
                      {cancel.wait_fd(), POLLIN, 0}};
     int ready = poll(fds, cancel_sent_ ? 1 : 2, millis_until(deadline));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0 && Clock::now() >= deadline) {
-      if (deadline_passed_) {
-        broken_ = true;
-        return Failure{FailureKind::kTimeout, "57014",
-                       "the query overran the statement timeout and did not stop when cancelled; its "
-                       "connection was dropped. Narrow the query (time range, filters, aggregation)"};
-      }
-      deadline_passed_ = true;
-      deadline = Clock::now() + kGrace;
+      if (auto failure = on_deadline(deadline, cancel)) return failure;
+      continue;
     }
-    if ((deadline_passed_ || (!cancel_sent_ && fds[1].revents)) && !cancel_sent_) {
-      char error[256];
-      PQcancel(canceller_.get(), error, sizeof error);
-      cancel_sent_ = true;
-    }
-    if (fds[0].revents && PQconsumeInput(conn_.get()) != 1) {
-      broken_ = true;
-      return connection_failure("the database connection was lost");
-    }
+    if (!cancel_sent_ && fds[1].revents) send_cancel(deadline);
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && PQconsumeInput(conn_.get()) != 1)
+      return lost("the database connection was lost");
   }
-  return std::nullopt;
-}
-
-std::optional<Failure> Connection::flush(Clock::time_point deadline, const CancelToken& cancel) {
-  // Reading while flushing keeps a large pipeline from deadlocking on full socket buffers.
-  while (int pending = PQflush(conn_.get())) {
-    if (pending < 0) return connection_failure("sending to the database failed");
-    pollfd fds[2] = {{PQsocket(conn_.get()), POLLIN | POLLOUT, 0}, {cancel.wait_fd(), POLLIN, 0}};
-    int ready = poll(fds, 2, millis_until(deadline));
-    if (ready > 0 && fds[1].revents) {
-      broken_ = true;
-      return Failure{FailureKind::kCancelled, "", "the call was cancelled before it reached the database"};
-    }
-    if (ready == 0) {
-      broken_ = true;
-      return Failure{FailureKind::kTimeout, "57014",
-                     "the database did not take the query within the statement timeout (the connection or "
-                     "the server is stalled); try again, and run `fleet-analytics-mcp doctor` if it persists"};
-    }
-    if ((fds[0].revents & POLLIN) && PQconsumeInput(conn_.get()) != 1) {
-      broken_ = true;
-      return connection_failure("the database connection was lost");
-    }
-  }
-  return std::nullopt;
 }
 
 namespace {
 
-// Reads one query's results up to libpq's NULL; keeps its rows in `rows` when asked.
-class CallReader {
+// Reads the replies of a plan's steps, keeping the first failure.
+class Replies {
  public:
-  CallReader(PGconn* conn, Clock::time_point deadline,
-             std::function<std::optional<Failure>(Clock::time_point&)> wait)
-      : conn_(conn), deadline_(deadline), wait_(std::move(wait)) {}
+  Replies(PGconn* conn, std::function<std::optional<Failure>()> wait) : conn_(conn), wait_(std::move(wait)) {}
 
   // Returns false when the connection broke and nothing more can be read.
-  bool query(ResultPtr* rows, int position_offset) {
-    for (;;) {
-      if (auto f = wait_(deadline_)) return fail(std::move(*f), true);
-      ResultPtr result(PQgetResult(conn_));
-      if (!result) return true;
-      switch (PQresultStatus(result.get())) {
-        case PGRES_TUPLES_OK:
-          if (rows) *rows = std::move(result);
-          break;
-        case PGRES_COMMAND_OK:
-        case PGRES_PIPELINE_ABORTED:  // an earlier statement's failure says why
-          break;
-        case PGRES_FATAL_ERROR:
-          fail(describe_error(result.get(), position_offset), false);
-          break;
-        default:
-          return fail(Failure{FailureKind::kConnection, "", "unexpected reply from the database"}, true);
-      }
-    }
-  }
-
-  bool sync() {
-    if (auto f = wait_(deadline_)) return fail(std::move(*f), true);
-    ResultPtr result(PQgetResult(conn_));
-    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) return true;
-    return fail(Failure{FailureKind::kConnection, "", "the database pipeline lost its place"}, true);
+  bool read(const Step& step, std::vector<Table>& tables) {
+    return step.kind == Step::Kind::kSync ? sync() : query(step, tables);
   }
 
   std::optional<Failure> failure;
   bool broken = false;
 
  private:
+  bool query(const Step& step, std::vector<Table>& tables) {
+    for (;;) {
+      if (auto f = wait_()) return fail(std::move(*f), true);
+      ResultPtr result(PQgetResult(conn_));
+      if (!result) return true;
+      switch (PQresultStatus(result.get())) {
+        case PGRES_TUPLES_OK:
+          if (step.table) tables.emplace_back(result.release());
+          break;
+        case PGRES_COMMAND_OK:
+        case PGRES_PIPELINE_ABORTED:  // an earlier statement's failure says why
+          break;
+        case PGRES_FATAL_ERROR:
+          fail(describe_error(result.get(), step.position_offset), false);
+          break;
+        default:
+          return fail(Failure{FailureKind::kLost, "unexpected reply from the database", ""}, true);
+      }
+    }
+  }
+
+  bool sync() {
+    if (auto f = wait_()) return fail(std::move(*f), true);
+    ResultPtr result(PQgetResult(conn_));
+    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) return true;
+    return fail(Failure{FailureKind::kLost, "the database pipeline lost its place", ""}, true);
+  }
+
   bool fail(Failure f, bool broken_now) {
     if (!failure) failure = std::move(f);
     broken = broken || broken_now;
@@ -120,56 +123,33 @@ class CallReader {
   }
 
   PGconn* conn_;
-  Clock::time_point deadline_;
-  std::function<std::optional<Failure>(Clock::time_point&)> wait_;
+  std::function<std::optional<Failure>()> wait_;
 };
-
-Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) {
-  if (failure.kind != FailureKind::kSql || failure.sqlstate != "57014") return failure;
-  if (cancelled) return Failure{FailureKind::kCancelled, "57014", "the call was cancelled by the client"};
-  return Failure{FailureKind::kTimeout, "57014",
-                 "the query ran longer than the statement timeout (" + std::to_string(timeout.count()) +
-                     " s); narrow it (a shorter time range, more filters, aggregation, or LIMIT)"};
-}
 
 }  // namespace
 
-std::optional<Failure> Connection::read_call(std::span<const Statement> statements, const CancelToken& cancel,
+std::optional<Failure> Connection::read_call(const std::vector<Step>& plan, const CancelToken& cancel,
                                              std::vector<Table>& tables) {
   auto deadline = Clock::now() + statement_timeout_ + kGrace;
-  if (auto f = flush(deadline, cancel)) return f;
-  CallReader reader(conn_.get(), deadline,
-                    [this, &cancel](Clock::time_point& d) { return wait_readable(d, cancel); });
-  bool ok = reader.query(nullptr, 0) && reader.query(nullptr, 0);  // BEGIN, SET LOCAL
-  for (std::size_t i = 0; i < statements.size() && ok; ++i) {
-    int offset = 0;
-    if (statements[i].fetch_limit) {
-      offset = static_cast<int>(cursor_prefix(i).size());
-      ok = reader.query(nullptr, offset);
-    }
-    ResultPtr rows;
-    ok = ok && reader.query(&rows, offset);
-    if (rows) tables.emplace_back(rows.release());
-  }
-  ok = ok && reader.sync() && reader.query(nullptr, 0) && reader.sync() && reader.query(nullptr, 0) &&
-       reader.sync();
-  broken_ = broken_ || reader.broken || !ok || PQexitPipelineMode(conn_.get()) != 1;
-  if (!reader.failure) return std::nullopt;
-  return classify(std::move(*reader.failure), cancel.cancelled(), statement_timeout_);
+  if (auto f = wait(Until::kSent, deadline, cancel)) return f;
+  Replies replies(conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); });
+  bool ok = true;
+  for (std::size_t i = 0; i < plan.size() && ok; ++i) ok = replies.read(plan[i], tables);
+  broken_ = broken_ || replies.broken || !ok || PQexitPipelineMode(conn_.get()) != 1;
+  if (!replies.failure) return std::nullopt;
+  return classify(std::move(*replies.failure), cancel.cancelled(), statement_timeout_);
 }
 
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
   cancel_sent_ = false;
-  deadline_passed_ = false;
-  Outcome outcome;
-  send_call(statements);
-  if (broken_) {
-    outcome.failure = connection_failure("sending to the database failed");
-    return outcome;
-  }
-  outcome.failure = read_call(statements, cancel, outcome.tables);
-  if (outcome.failure) outcome.tables.clear();
-  return outcome;
+  const std::vector<Step> plan =
+      plan_call(statements, std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_));
+  bool sent = PQenterPipelineMode(conn_.get()) == 1;
+  for (std::size_t i = 0; i < plan.size() && sent; ++i) sent = send(plan[i]);
+  if (!sent) return lost("sending to the database failed");
+  std::vector<Table> tables;
+  if (auto failure = read_call(plan, cancel, tables)) return *failure;
+  return tables;
 }
 
 }  // namespace db

@@ -3,6 +3,7 @@
 // The only includer of libpq-fe.h.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,15 +14,23 @@
 #include <string_view>
 #include <vector>
 
+#include "failure.hpp"
+#include "guard/guard.hpp"
 #include "values/values.hpp"
 
 struct pg_result;  // libpq's PGresult, owned by Table
 
 namespace db {
 
-// Set from another thread to stop a running call at once (libpq cancel). Thread-safe.
+using fam::Failure;
+using fam::FailureKind;
+
+// Set from another thread (or a signal handler) to stop a running call at once (libpq cancel).
+// Thread-safe and async-signal-safe to cancel().
 class CancelToken {
  public:
+  // Throws std::system_error when no pipe can be made: a token that could never cancel would be a
+  // silent lie.
   CancelToken();
   ~CancelToken();
   CancelToken(const CancelToken&) = delete;
@@ -35,18 +44,50 @@ class CancelToken {
   int pipe_[2] = {-1, -1};
 };
 
-// One statement of a call. User SQL travels only in `sql` and is sent with the extended
-// protocol, which cannot carry a second statement.
-struct Statement {
-  std::string sql;
-  std::vector<std::string> params;  // $1, $2 … as text
-  std::optional<long> fetch_limit;  // run through a cursor and fetch at most this many rows
+// SQL the server itself wrote: only a compile-time constant can be one, never text built at run
+// time, so user input reaches the database only as guard::GuardedSql.
+class TrustedSql {
+ public:
+  consteval TrustedSql(const char* text) : text_(text) {}  // NOLINT(google-explicit-constructor)
+  std::string_view text() const { return text_; }
+
+ private:
+  const char* text_;
+};
+
+// One statement of a call. Sent with the extended protocol, which cannot carry a second statement.
+class Statement {
+ public:
+  // The server's own SQL with $1, $2 … as text.
+  static Statement trusted(TrustedSql sql, std::vector<std::string> params = {});
+  // User SQL, of which at most `row_limit` rows are fetched (through a cursor when the statement
+  // allows one; EXPLAIN does not and returns its few rows whole).
+  static Statement guarded(const guard::GuardedSql& sql, long row_limit);
+
+  const std::string& sql() const { return sql_; }
+  const std::vector<std::string>& params() const { return params_; }
+  std::optional<long> fetch_limit() const { return fetch_limit_; }
+
+ private:
+  Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit)
+      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit) {}
+  std::string sql_;
+  std::vector<std::string> params_;
+  std::optional<long> fetch_limit_;
 };
 
 // The rows of one statement, in PostgreSQL's text format.
 class Table {
  public:
   explicit Table(pg_result* result);
+  // A table made in memory, e.g. by a test's fake database. nullopt values are SQL NULLs.
+  struct Column {
+    std::string name;
+    values::Oid type = 25;  // text
+  };
+  static Table make(const std::vector<Column>& columns,
+                    const std::vector<std::vector<std::optional<std::string>>>& rows);
+
   int row_count() const;
   int column_count() const;
   std::string_view column_name(int column) const;
@@ -57,44 +98,52 @@ class Table {
   std::shared_ptr<pg_result> result_;
 };
 
-enum class FailureKind {
-  kSql,         // the statement failed: the caller can change the SQL
-  kTimeout,     // statement_timeout or the server's own deadline
-  kCancelled,   // the client cancelled the call
-  kConnection,  // the database could not be reached or the connection broke
-};
+// One per statement, or the failure of the call.
+using Outcome = fam::Result<std::vector<Table>>;
 
-struct Failure {
-  FailureKind kind = FailureKind::kSql;
-  std::string sqlstate;
-  std::string message;  // one line that says what happened and what to do
-};
-
-struct Outcome {
-  std::vector<Table> tables;  // one per statement, when there is no failure
-  std::optional<Failure> failure;
-};
-
-struct Settings {
-  std::string conninfo;                 // a libpq URI or key=value string
-  std::optional<std::string> password;  // from a password file; else libpq's own sources
-  // Where to connect instead of the URI's host and port, e.g. an SSH tunnel's socket directory.
-  std::optional<std::string> host_override;
-  std::optional<std::string> port_override;
-  // Says why the way to the database failed (e.g. the tunnel's last error); "" if it knows nothing.
-  std::function<std::string()> explain_unreachable;
-  std::string application_name = "fleet-analytics-mcp";
-  std::chrono::seconds statement_timeout{30};
-  int pool_size = 4;
-};
-
-// What the server learns about its database once, at start.
+// What the server learns about its database once, on the first connection.
 struct ServerFacts {
   std::string role;
   std::string server_version;
   std::vector<std::string> write_privileges;  // empty when the role is read-only, as it must be
   bool has_postgis = false;
   bool has_timescaledb = false;
+};
+
+// What the tools need from the database; Database is the real one, tests use fakes.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Connects unless connected, and learns the facts and types on the first success; a failure says
+  // why (unreachable, login refused, a role that could write). Cheap once connected. Thread-safe.
+  virtual std::optional<Failure> connect(const CancelToken& cancel) = 0;
+  // REQUIRES: connect() has succeeded once.
+  virtual const ServerFacts& facts() const = 0;
+  virtual const values::Catalog& catalog() const = 0;
+  // Runs `statements` in one read-only transaction that is rolled back afterwards; connects first
+  // when needed. Thread-safe: calls from several threads run on separate connections.
+  virtual Outcome run(std::span<const Statement> statements, const CancelToken& cancel) = 0;
+};
+
+// Where new connections go instead of the URL's host and port, e.g. an SSH tunnel's socket.
+struct Route {
+  std::string host;
+  std::string port;
+};
+
+struct Settings {
+  std::string conninfo;                 // a libpq URI or key=value string
+  std::optional<std::string> password;  // from a password file; else libpq's own sources
+  // Asked before each new connection; unset means the URL's own host and port. A failure (the
+  // tunnel cannot be opened) fails the call that needed the connection; the next call asks again.
+  std::function<fam::Result<std::optional<Route>>()> route;
+  // Says why the way to the database failed (e.g. the tunnel's last error); "" if it knows nothing.
+  std::function<std::string()> explain_unreachable;
+  std::string application_name = "fleet-analytics-mcp";
+  std::chrono::seconds statement_timeout{30};
+  std::chrono::seconds connect_timeout{10};
+  int pool_size = 4;
+  bool allow_writable_role = false;  // else every call fails with kRoleCanWrite
 };
 
 // Where a connection string points, as the database host sees it ("" = libpq's default).
@@ -104,37 +153,36 @@ struct Endpoint {
   std::string user;
   std::string dbname;
 };
-// Reads `conninfo` with libpq's own parser; nullopt with `error` set when it cannot be read.
-std::optional<Endpoint> read_endpoint(const std::string& conninfo, std::string& error);
-// The same, but also nullopt when it names no single TCP host (a Unix socket path cannot be reached
-// through a tunnel).
-std::optional<Endpoint> tcp_endpoint(const std::string& conninfo, std::string& error);
+// Reads `conninfo` with libpq's own parser; the failure says what is wrong with it.
+fam::Result<Endpoint> read_endpoint(const std::string& conninfo);
+// The same, but also a failure when it names no single TCP host (a Unix socket path cannot be
+// reached through a tunnel).
+fam::Result<Endpoint> tcp_endpoint(const std::string& conninfo);
 
-class Connection;
+class Pool;
 
-// Thread-safe: calls from several threads run on separate connections.
-class Database {
+// The real Executor: connects lazily, so a server starts and lists its tools with its database
+// down, and reconnects after an outage.
+class Database final : public Executor {
  public:
   explicit Database(Settings settings);
-  ~Database();
+  ~Database() override;
 
-  // Connects, loads the type catalog and reads the role's facts; call once before run().
-  std::optional<Failure> start();
-  const ServerFacts& facts() const { return facts_; }
-  const values::Catalog& catalog() const { return catalog_; }
-
-  // Runs `statements` in one read-only transaction that is rolled back afterwards.
-  Outcome run(std::span<const Statement> statements, const CancelToken& cancel);
+  std::optional<Failure> connect(const CancelToken& cancel) override;
+  const ServerFacts& facts() const override { return facts_; }
+  const values::Catalog& catalog() const override { return catalog_; }
+  Outcome run(std::span<const Statement> statements, const CancelToken& cancel) override;
 
  private:
-  std::unique_ptr<Connection> acquire(std::optional<Failure>& failure, bool& pooled);
-  void release(std::unique_ptr<Connection> connection);
+  std::optional<Failure> learn(const CancelToken& cancel);
+  std::optional<Failure> role_refusal() const;
 
   Settings settings_;
+  std::unique_ptr<Pool> pool_;
+  std::mutex learn_mutex_;
+  std::atomic<bool> learned_{false};  // facts_ and catalog_ are written once, before this is set
   values::Catalog catalog_;
   ServerFacts facts_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 }  // namespace db

@@ -2,13 +2,13 @@
 // extensions are there, and every type's meaning for JSON.
 #include <string>
 
-#include "db/connection.hpp"
+#include "db/pool.hpp"
 
 namespace db {
 namespace {
 
 // Each row names one way this role could change something. The server refuses to serve if any.
-constexpr const char* kWritePrivileges = R"SQL(
+constexpr TrustedSql kWritePrivileges = R"SQL(
 SELECT what FROM (
   SELECT 'is a superuser' AS what FROM pg_roles WHERE rolname = current_user AND rolsuper
   UNION ALL SELECT 'can create roles' FROM pg_roles WHERE rolname = current_user AND rolcreaterole
@@ -32,14 +32,14 @@ SELECT what FROM (
 ) AS privileges
 )SQL";
 
-constexpr const char* kIdentity = R"SQL(
+constexpr TrustedSql kIdentity = R"SQL(
 SELECT current_user::text, current_setting('server_version'),
        EXISTS (SELECT FROM pg_extension WHERE extname = 'postgis'),
        EXISTS (SELECT FROM pg_extension WHERE extname = 'timescaledb')
 )SQL";
 
 // Arrays use their element type's delimiter (';' for box); domains point at their base type.
-constexpr const char* kTypes = R"SQL(
+constexpr TrustedSql kTypes = R"SQL(
 SELECT t.oid, format_type(t.oid, NULL), t.typname, t.typcategory, t.typelem,
        COALESCE(e.typdelim, t.typdelim), t.typbasetype
 FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem
@@ -55,19 +55,20 @@ char first_char(std::optional<std::string_view> text, char fallback) {
 
 }  // namespace
 
-std::optional<Failure> Database::start() {
-  const Statement statements[] = {{kIdentity, {}, {}}, {kWritePrivileges, {}, {}}, {kTypes, {}, {}}};
-  CancelToken never;
-  Outcome outcome = run(statements, never);
-  if (outcome.failure) return outcome.failure;
-  const Table& identity = outcome.tables[0];
+std::optional<Failure> Database::learn(const CancelToken& cancel) {
+  const Statement statements[] = {Statement::trusted(kIdentity), Statement::trusted(kWritePrivileges),
+                                  Statement::trusted(kTypes)};
+  Outcome outcome = pool_->run(statements, cancel);
+  if (!outcome) return outcome.failure();
+  const std::vector<Table>& tables = *outcome;
+  const Table& identity = tables[0];
   facts_.role = std::string(identity.value(0, 0).value_or(""));
   facts_.server_version = std::string(identity.value(0, 1).value_or(""));
   facts_.has_postgis = identity.value(0, 2) == "t";
   facts_.has_timescaledb = identity.value(0, 3) == "t";
-  for (int row = 0; row < outcome.tables[1].row_count(); ++row)
-    facts_.write_privileges.emplace_back(outcome.tables[1].value(row, 0).value_or(""));
-  const Table& types = outcome.tables[2];
+  for (int row = 0; row < tables[1].row_count(); ++row)
+    facts_.write_privileges.emplace_back(tables[1].value(row, 0).value_or(""));
+  const Table& types = tables[2];
   for (int row = 0; row < types.row_count(); ++row) {
     catalog_.add(values::TypeRow{to_oid(types.value(row, 0)), std::string(types.value(row, 1).value_or("")),
                                  std::string(types.value(row, 2).value_or("")),

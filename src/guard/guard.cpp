@@ -28,11 +28,12 @@ const json& field(const json& object, const char* key) {
   return found != object.end() ? *found : kMissing;
 }
 
-Verdict refuse(std::string_view why_and_what_to_do) {
-  return {.allowed = false,
-          .kind = StatementKind::kQuery,
-          .reason = "refused: " + std::string(why_and_what_to_do)};
+fam::Failure refuse(std::string_view why_and_what_to_do) {
+  return {fam::FailureKind::kRefused, "refused: " + std::string(why_and_what_to_do), ""};
 }
+
+// What the walk decides before check() wraps the SQL: a kind, or the refusal.
+using Decision = fam::Result<StatementKind>;
 
 std::string with_article(const std::string& name) {
   const bool vowel = !name.empty() && std::string_view("AEIOU").find(name.front()) != std::string_view::npos;
@@ -153,7 +154,7 @@ bool has_analyze_option(const json& explain) {
   return false;
 }
 
-Verdict check_explain(const json& explain) {
+Decision check_explain(const json& explain) {
   if (has_analyze_option(explain)) {
     return refuse("EXPLAIN ANALYZE runs the statement; use EXPLAIN without ANALYZE");
   }
@@ -162,18 +163,18 @@ Verdict check_explain(const json& explain) {
     return refuse("EXPLAIN is allowed only of a read-only query; this is EXPLAIN of " +
                   with_article(statement_name(type, *fields)) + " statement");
   }
-  return {.allowed = true, .kind = StatementKind::kExplain, .reason = ""};
+  return StatementKind::kExplain;
 }
 
-Verdict check_top_level(const json& statement) {
+Decision check_top_level(const json& statement) {
   const auto [type, fields] = unwrap(statement);
-  if (type == "SelectStmt") return {.allowed = true, .kind = StatementKind::kQuery, .reason = ""};
+  if (type == "SelectStmt") return StatementKind::kQuery;
   if (type == "ExplainStmt") return check_explain(*fields);
   return refuse("only read-only queries are allowed (" + std::string(kReadOnlyKinds) + "); this is " +
                 with_article(statement_name(type, *fields)) + " statement");
 }
 
-Verdict check_statements(const json& statements) {
+Decision check_statements(const json& statements) {
   if (!statements.is_array() || statements.empty()) {
     return refuse("the SQL is empty or only comments; send one query");
   }
@@ -182,11 +183,11 @@ Verdict check_statements(const json& statements) {
                   " statements; send one statement per call");
   }
   const json& statement = field(statements.front(), "stmt");
-  Verdict verdict = check_top_level(statement);
-  if (!verdict.allowed) return verdict;
+  Decision decision = check_top_level(statement);
+  if (!decision) return decision;
   // Walk below the top node: it is already known to be a SELECT or an EXPLAIN.
   if (Refusal refusal = find_refusal(*unwrap(statement).second)) return refuse(*refusal);
-  return verdict;
+  return decision;
 }
 
 }  // namespace
@@ -197,7 +198,9 @@ Verdict check(std::string_view sql) {
   }
   const ParseOutcome parsed = parse_sql(std::string(sql));
   if (!parsed.error.empty()) return refuse(parsed.error);
-  return check_statements(field(parsed.tree, "stmts"));
+  Decision decision = check_statements(field(parsed.tree, "stmts"));
+  if (!decision) return decision.failure();
+  return GuardedSql(std::string(sql), *decision);
 }
 
 }  // namespace guard

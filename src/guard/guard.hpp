@@ -2,29 +2,47 @@
 // read-only query. The only includer of pg_query.h.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "failure.hpp"
+
 namespace guard {
+
+// Longest SQL the guard reads (PostgreSQL's parser recurses per level of nesting; see parse_tree.cpp).
+// Tools quote it in their input schemas, so the contract a model sees is the one enforced here.
+constexpr std::size_t kMaxSqlBytes = std::size_t{256} << 10;
 
 enum class StatementKind {
   kQuery,    // SELECT, VALUES, TABLE, or WITH of those: may be wrapped in a cursor
   kExplain,  // EXPLAIN without ANALYZE of a query: cannot be wrapped in a cursor
 };
 
-struct Verdict {
-  bool allowed = false;
-  StatementKind kind = StatementKind::kQuery;
-  // Empty when allowed; otherwise one sentence naming what was refused and what to change,
-  // e.g. "refused: function pg_terminate_backend acts outside the query; remove it".
-  std::string reason;
-};
+class GuardedSql;
+// The guarded SQL, or a Failure of kind kRefused whose message names what was refused and what to
+// change, e.g. "refused: function pg_terminate_backend acts outside the query; remove it".
+using Verdict = fam::Result<GuardedSql>;
 
 // Parses `sql` and allows it only if it is exactly one SELECT / VALUES / TABLE / WITH-of-SELECTs
 // statement, or EXPLAIN (without ANALYZE) of one, that calls no function acting outside the query.
-// A parse error, a NUL byte or anything the parser cannot read is a refusal, as is SQL over 256 KiB.
-// Thread-safe (libpg_query's state is thread-local). REQUIRES: the calling thread has at least 2 MiB
-// of stack (glibc's default is 8 MiB): PostgreSQL's parser recurses once per level of nesting.
+// A parse error, a NUL byte or anything the parser cannot read is a refusal, as is SQL over
+// kMaxSqlBytes. Thread-safe (libpg_query's state is thread-local). REQUIRES: the calling thread has
+// at least 2 MiB of stack (glibc's default is 8 MiB): PostgreSQL's parser recurses once per level.
 Verdict check(std::string_view sql);
+
+// User SQL that passed check(): only check() can make one, so the database layer, which runs user
+// SQL only in this type, cannot be handed SQL that skipped the guard.
+class GuardedSql {
+ public:
+  const std::string& text() const { return text_; }
+  StatementKind kind() const { return kind_; }
+
+ private:
+  friend Verdict check(std::string_view sql);
+  GuardedSql(std::string text, StatementKind kind) : text_(std::move(text)), kind_(kind) {}
+  std::string text_;
+  StatementKind kind_;
+};
 
 }  // namespace guard

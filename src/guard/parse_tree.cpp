@@ -1,5 +1,7 @@
 #include "guard/parse_tree.hpp"
 
+#include "guard/guard.hpp"
+
 #include <pthread.h>
 
 #include <cstddef>
@@ -18,9 +20,10 @@ namespace {
 constexpr std::size_t kInlineSqlBytes = std::size_t{8} << 10;
 // Mapped lazily: only the pages a parse touches are committed.
 constexpr std::size_t kParserStackBytes = std::size_t{64} << 20;
-// 256 KiB × ~85 B ≈ 22 MiB, a 3× margin under kParserStackBytes; far beyond any real query (long IN
-// lists are flat and cost no depth). The worst case at this size takes seconds and ~300 MB of JSON DOM.
-constexpr std::size_t kMaxSqlBytes = std::size_t{256} << 10;
+// kMaxSqlBytes (guard.hpp): 256 KiB × ~85 B ≈ 22 MiB, a 3× margin under kParserStackBytes; far beyond
+// any real query (long IN lists are flat and cost no depth). The worst case takes seconds and ~300 MB
+// of JSON DOM.
+static_assert(kMaxSqlBytes * 85 * 3 <= kParserStackBytes);
 
 // Owns one pg_query_parse() result; the parse tree and error live in libpg_query's memory until freed.
 struct ParseResultDeleter {

@@ -1,23 +1,28 @@
 #include "mcp/framing.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 namespace mcp {
 
-bool LineReader::fill() {
+LineReader::Fill LineReader::fill() {
   if (start_ > 0) {
     buffer_.erase(0, start_);
     start_ = 0;
   }
   char chunk[64 * 1024];
   for (;;) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    if (poll(fds, stop_fd_ >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) return Fill::kEnd;
+    if (stop_fd_ >= 0 && fds[1].revents) return Fill::kStop;
+    if (!fds[0].revents) continue;
     ssize_t got = read(fd_, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got <= 0) return Fill::kEnd;
     buffer_.append(chunk, static_cast<std::size_t>(got));
-    return true;
+    return Fill::kMore;
   }
 }
 
@@ -40,7 +45,9 @@ LineReader::Status LineReader::next(std::string& line) {
       buffer_.clear();
       start_ = 0;
     }
-    if (eof_ || !fill()) {
+    Fill filled = eof_ ? Fill::kEnd : fill();
+    if (filled == Fill::kStop) return Status::kStop;
+    if (filled == Fill::kEnd) {
       eof_ = true;
       if (skipping) return Status::kTooLong;
       if (start_ >= buffer_.size()) return Status::kEnd;

@@ -13,7 +13,7 @@ json server_identity(const ServerInfo& info) {
 }
 
 json capabilities() {
-  return {{"tools", {{"listChanged", false}}}};
+  return {{"tools", {{"listChanged", false}}}, {"logging", json::object()}};
 }
 
 std::string identity_meta(const ServerInfo& info) {
@@ -74,19 +74,33 @@ std::string result_response(const json& id, json result, const ServerInfo& info)
 }
 
 std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
+  const std::string& text = result ? *result : result.failure().message;
   std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() +
                     R"(,"result":{"resultType":"complete","content":[{"type":"text","text":)";
-  out.reserve(out.size() + result.json.size() * 2 + 256);
-  values::append_json_string(out, result.json);
+  out.reserve(out.size() + text.size() * 2 + 256);
+  values::append_json_string(out, text);
   out += "}]";
-  if (!result.is_error) {
+  if (result) {
     out += R"(,"structuredContent":)";
-    out += result.json;
+    out += *result;
   }
   out += R"(,"isError":)";
-  out += result.is_error ? "true" : "false";
+  out += result ? "false" : "true";
   out += R"(,"_meta":)" + identity_meta(info) + "}}";
   return out;
+}
+
+std::string notification(std::string_view method, json params) {
+  return json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<int> log_level_rank(const json& level) {
+  static const std::vector<std::string> levels = {"debug", "info", "notice", "warning",
+                                                  "error", "critical", "alert", "emergency"};
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    if (level == levels[i]) return static_cast<int>(i);
+  return std::nullopt;
 }
 
 json discover_result(const ServerInfo& info) {

@@ -45,6 +45,11 @@ std::string result_response(const json& id, json result, const ServerInfo& info)
 // and once, escaped, as the text copy that clients without structured output show the model.
 std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info);
 
+std::string notification(std::string_view method, json params);
+// The place of an MCP log level among the eight syslog levels, "debug" = 0; nullopt if unknown.
+std::optional<int> log_level_rank(const json& level);
+constexpr std::string_view kLogLevelKey = "io.modelcontextprotocol/logLevel";
+
 json discover_result(const ServerInfo& info);
 json initialize_result(const ServerInfo& info, const std::string& version);
 

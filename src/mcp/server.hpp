@@ -2,6 +2,7 @@
 // per-request _meta and server/discover; the initialize handshake of 2024-11-05 … 2025-11-25).
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "tools/tools.hpp"
@@ -15,9 +16,19 @@ struct ServerInfo {
   std::string instructions;
 };
 
-// Serves requests read from `in_fd` until end of input, answering on `out_fd`; tool calls run on
-// `workers` threads at once. Calls still running at end of input are finished and answered.
-// Returns the process exit code.
-int serve(tools::Toolbox& toolbox, const ServerInfo& info, int in_fd, int out_fd, int workers);
+struct Streams {
+  int in = 0;
+  int out = 1;
+  int stop = -1;  // readable when the process is asked to stop (a signal); -1 for never
+};
+
+// At end of input, calls still running get this long to finish and be answered; then they are
+// cancelled like on a stop, so that the process exits within a second either way.
+constexpr std::chrono::milliseconds kDrainGrace{400};
+
+// Serves requests read from streams.in until end of input or a stop, answering on streams.out; tool
+// calls run on `workers` threads at once. On a stop every running call is cancelled on the
+// database at once and gets no answer. Returns when no call runs any more.
+void serve(tools::ToolSet& tools, const ServerInfo& info, Streams streams, int workers);
 
 }  // namespace mcp

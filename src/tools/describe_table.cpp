@@ -3,7 +3,7 @@
 namespace tools {
 namespace {
 
-constexpr const char* kSql = R"SQL(
+constexpr db::TrustedSql kSql = R"SQL(
 WITH rel AS (
   SELECT c.oid, c.relkind, c.reltuples, n.nspname, c.relname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -52,7 +52,7 @@ FROM rel r
 
 // From TimescaleDB's documented catalog (timescaledb_information.*). Asked separately, and only
 // when it exists, so that without the extension (or with a catalog that differs) the rest stands.
-constexpr const char* kTimescaleSql = R"SQL(
+constexpr db::TrustedSql kTimescaleSql = R"SQL(
 SELECT json_strip_nulls(json_build_object(
   'hypertable', (SELECT json_build_object(
       'chunks', h.num_chunks, 'compression_enabled', h.compression_enabled,
@@ -80,17 +80,17 @@ SELECT json_strip_nulls(json_build_object(
 CallResult run(const nlohmann::json& arguments, Context& context) {
   std::string schema = arguments["schema"].get<std::string>();
   std::string table = arguments["table"].get<std::string>();
-  CallResult result = run_json_statement(context, {kSql, {schema, table}, {}},
+  CallResult result = run_json_statement(context, db::Statement::trusted(kSql, {schema, table}),
                                          "no table or view " + schema + "." + table +
                                              " that this role can read; call list_tables with "
                                              "schema '" +
                                              schema + "' to see the names");
-  if (result.is_error || !context.database.facts().has_timescaledb) return result;
-  CallResult timescale = run_json_statement(context, {kTimescaleSql, {schema, table}, {}}, "");
-  if (timescale.is_error) return result;
-  auto described = nlohmann::json::parse(result.json);
-  described.update(nlohmann::json::parse(timescale.json));
-  return CallResult{described.dump(), false};
+  if (!result || !context.database.facts().has_timescaledb) return result;
+  CallResult timescale = run_json_statement(context, db::Statement::trusted(kTimescaleSql, {schema, table}), "");
+  if (!timescale) return result;
+  auto described = nlohmann::json::parse(*result);
+  described.update(nlohmann::json::parse(*timescale));
+  return described.dump();
 }
 
 }  // namespace

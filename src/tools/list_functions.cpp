@@ -3,7 +3,7 @@
 namespace tools {
 namespace {
 
-constexpr const char* kSql = R"SQL(
+constexpr db::TrustedSql kSql = R"SQL(
 SELECT CASE WHEN n.oid IS NOT NULL THEN json_build_object('schema', n.nspname, 'functions', COALESCE((
   SELECT json_agg(json_build_object(
       'name', p.proname,
@@ -24,7 +24,7 @@ LEFT JOIN pg_namespace n ON n.nspname = $1 AND has_schema_privilege(n.oid, 'USAG
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
   std::string schema = arguments.value("schema", "reporting");
-  return run_json_statement(context, {kSql, {schema}, {}}, unknown_schema(schema));
+  return run_json_statement(context, db::Statement::trusted(kSql, {schema}), unknown_schema(schema));
 }
 
 }  // namespace

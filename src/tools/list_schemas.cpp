@@ -5,7 +5,7 @@ namespace {
 
 // Only what this role can use; objects that belong to extensions (PostGIS, TimescaleDB) are left
 // out, so a schema shows up only for the data in it.
-constexpr const char* kSql = R"SQL(
+constexpr db::TrustedSql kSql = R"SQL(
 WITH objects AS (
   SELECT n.oid, n.nspname,
     count(c.oid) FILTER (WHERE c.relkind IN ('r', 'p')) AS tables,
@@ -35,7 +35,7 @@ WHERE tables + views + materialized_views + foreign_tables + functions > 0
 )SQL";
 
 CallResult run(const nlohmann::json&, Context& context) {
-  return run_json_statement(context, {kSql, {}, {}}, "no schemas found");
+  return run_json_statement(context, db::Statement::trusted(kSql), "no schemas found");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@ namespace {
 
 // Row estimates come from the planner's statistics; a partitioned table or hypertable has none of
 // its own, so its children's are summed. NULL means never analysed.
-constexpr const char* kSql = R"SQL(
+constexpr db::TrustedSql kSql = R"SQL(
 SELECT CASE WHEN n.oid IS NOT NULL THEN json_build_object('schema', n.nspname, 'tables', COALESCE((
   SELECT json_agg(json_build_object(
       'name', c.relname,
@@ -26,22 +26,23 @@ FROM (VALUES (1)) AS one (x)
 LEFT JOIN pg_namespace n ON n.nspname = $1 AND has_schema_privilege(n.oid, 'USAGE')
 )SQL";
 
-constexpr const char* kHypertables =
+constexpr db::TrustedSql kHypertables =
     "SELECT array_agg(hypertable_name::text) FROM timescaledb_information.hypertables"
     " WHERE hypertable_schema = $1";
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
   std::string schema = arguments["schema"].get<std::string>();
-  db::Statement statement{kSql, {schema, "{}"}, {}};
+  std::string hypertable_names = "{}";
   if (context.database.facts().has_timescaledb) {
     // Asked separately so that a TimescaleDB catalog that differs from the documented one only
     // loses the "hypertable" label.
-    db::Statement hypertables{kHypertables, {schema}, {}};
+    const db::Statement hypertables = db::Statement::trusted(kHypertables, {schema});
     db::Outcome outcome = context.database.run({&hypertables, 1}, context.cancel);
-    if (!outcome.failure && outcome.tables.front().value(0, 0))
-      statement.params[1] = std::string(*outcome.tables.front().value(0, 0));
+    if (outcome && outcome->front().row_count() > 0 && outcome->front().value(0, 0))
+      hypertable_names = std::string(*outcome->front().value(0, 0));
   }
-  return run_json_statement(context, std::move(statement), unknown_schema(schema));
+  return run_json_statement(context, db::Statement::trusted(kSql, {schema, hypertable_names}),
+                            unknown_schema(schema));
 }
 
 }  // namespace

@@ -1,9 +1,24 @@
+#include "guard/guard.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
 namespace {
 
 constexpr long kDefaultRows = 1000;
+
+nlohmann::json input_schema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"sql",
+             {{"type", "string"}, {"maxLength", guard::kMaxSqlBytes}, {"description", "One read-only SQL statement."}}},
+            {"max_rows",
+             {{"type", "integer"},
+              {"minimum", 1},
+              {"default", kDefaultRows},
+              {"description", "Most rows to return (capped by the server's ceiling)."}}}}},
+          {"required", {"sql"}},
+          {"additionalProperties", false}};
+}
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
   long max_rows = arguments.value("max_rows", kDefaultRows);
@@ -29,17 +44,7 @@ Tool query_tool() {
               "session changes and functions that act outside the query are refused. Prefer aggregating "
               "in SQL over fetching many rows: at most max_rows rows come back, and `truncated` says when "
               "more existed. Use list_tables and describe_table first when unsure of names.",
-              nlohmann::json::parse(R"({
-        "type": "object",
-        "properties": {
-          "sql": {"type": "string", "maxLength": 1000000,
-                  "description": "One read-only SQL statement."},
-          "max_rows": {"type": "integer", "minimum": 0, "default": 1000,
-                       "description": "Most rows to return (capped by the server's ceiling)."}
-        },
-        "required": ["sql"],
-        "additionalProperties": false
-      })"),
+              input_schema(),
               nlohmann::json::parse(R"({
         "type": "object",
         "properties": {

@@ -10,6 +10,19 @@ const std::vector<Tool>& registry() {
 
 namespace {
 
+// What to call next, for the SQL errors a model most often makes.
+std::string_view next_tool(std::string_view sqlstate) {
+  if (sqlstate == "42P01") return "call list_tables to see the relations that exist";
+  if (sqlstate == "42703") return "call describe_table to see the columns";
+  if (sqlstate == "42883") return "call list_functions, or add casts to match a signature";
+  if (sqlstate == "3F000") return "call list_schemas to see the schemas this role can read";
+  if (sqlstate == "42501") return "this role cannot read that object; use the ones list_tables shows";
+  if (sqlstate == "25006") return "this server is read-only; only queries are allowed";
+  if (sqlstate == "55P03") return "a lock is held by another session (often a migration); retry later";
+  if (sqlstate == "53200" || sqlstate == "54000") return "the query needs too much memory; aggregate more";
+  return {};
+}
+
 const Tool* find(std::string_view name) {
   for (const Tool& tool : registry())
     if (tool.name == name) return &tool;
@@ -34,7 +47,8 @@ nlohmann::json describe(const Tool& tool) {
 
 }  // namespace
 
-Toolbox::Toolbox(db::Database& database, Limits limits) : database_(database), limits_(limits) {
+Toolbox::Toolbox(db::Executor& database, Limits limits, Phrasing phrasing)
+    : database_(database), limits_(limits), phrasing_(std::move(phrasing)) {
   auto list = nlohmann::json::array();
   for (const Tool& tool : registry()) list.push_back(describe(tool));
   list_json_ = list.dump();
@@ -44,14 +58,29 @@ bool Toolbox::has(std::string_view name) const {
   return find(name) != nullptr;
 }
 
-CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
-                         const db::CancelToken& cancel) {
+CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
+                         Reporter& reporter) {
   const Tool* tool = find(name);
-  if (!tool) return error_result("unknown tool " + std::string(name));
+  if (!tool) return invalid("unknown tool " + std::string(name) + " (see tools/list)");
   if (auto wrong = check_arguments(arguments, tool->input_schema))
-    return error_result("invalid arguments for " + std::string(name) + ": " + *wrong);
-  Context context{database_, limits_, cancel};
-  return tool->run(arguments, context);
+    return invalid("invalid arguments for " + std::string(name) + ": " + *wrong);
+  if (auto failure = database_.connect(cancel)) return phrase(std::move(*failure));
+  Context context{database_, limits_, cancel, reporter};
+  CallResult result = tool->run(arguments, context);
+  if (!result) return phrase(result.failure());
+  return result;
+}
+
+fam::Failure Toolbox::phrase(fam::Failure failure) const {
+  if (failure.kind == fam::FailureKind::kSql) {
+    failure.message = "the query failed: " + failure.message;
+    if (auto next = phrasing_.name_tools ? next_tool(failure.sqlstate) : ""; !next.empty())
+      failure.message += ". Next: " + std::string(next);
+  }
+  if (failure.kind == fam::FailureKind::kRoleCanWrite) failure.message = "refusing to serve: " + failure.message;
+  if (std::string remedy = phrasing_.remedy ? phrasing_.remedy(failure) : ""; !remedy.empty())
+    failure.message += "; " + remedy;
+  return failure;
 }
 
 std::string unknown_schema(const std::string& schema) {
@@ -60,8 +89,8 @@ std::string unknown_schema(const std::string& schema) {
          "schemas you can read";
 }
 
-CallResult error_result(std::string message) {
-  return CallResult{std::move(message), true};
+fam::Failure invalid(std::string message) {
+  return fam::Failure{fam::FailureKind::kInvalid, std::move(message), ""};
 }
 
 std::string quote_identifier(std::string_view name) {

@@ -5,19 +5,6 @@
 namespace tools {
 namespace {
 
-std::string failure_text(const db::Failure& failure) {
-  switch (failure.kind) {
-    case db::FailureKind::kSql:
-      return "the query failed: " + failure.message;
-    case db::FailureKind::kTimeout:
-    case db::FailureKind::kCancelled:
-      return failure.message;
-    case db::FailureKind::kConnection:
-      break;
-  }
-  return "the database could not be reached: " + failure.message;
-}
-
 void write_columns(std::string& out, const db::Table& table, const values::Catalog& catalog) {
   out += "\"columns\":[";
   for (int c = 0; c < table.column_count(); ++c) {
@@ -83,17 +70,15 @@ void write_notices(std::string& out, const std::vector<std::string>& notices) {
 
 CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices) {
   guard::Verdict verdict = guard::check(sql);
-  if (!verdict.allowed) return error_result(verdict.reason);
+  if (!verdict) return verdict.failure();
   // One row more than asked tells us, without counting, that the result was cut.
-  db::Statement statement{std::string(sql), {}, {}};
-  if (verdict.kind == guard::StatementKind::kQuery) statement.fetch_limit = max_rows + 1;
+  const db::Statement statement = db::Statement::guarded(*verdict, max_rows + 1);
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
-  if (outcome.failure) return error_result(failure_text(*outcome.failure));
-  const db::Table& table = outcome.tables.front();
+  if (!outcome) return outcome.failure();
+  const db::Table& table = outcome->front();
   const values::Catalog& catalog = context.database.catalog();
 
-  CallResult result;
-  std::string& out = result.json;
+  std::string out;
   out.reserve(256 + static_cast<std::size_t>(table.row_count()) * table.column_count() * 12);
   out += '{';
   write_columns(out, table, catalog);
@@ -110,16 +95,17 @@ CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::
   out += ",\"row_count\":" + std::to_string(written) + ",\"truncated\":" + (more_rows ? "true" : "false");
   write_notices(out, notices);
   out += '}';
-  return result;
+  return out;
 }
 
-CallResult run_json_statement(Context& context, db::Statement statement, std::string not_found) {
+CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found) {
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
-  if (outcome.failure) return error_result(failure_text(*outcome.failure));
-  auto cell = outcome.tables.front().value(0, 0);
-  if (!cell) return error_result(std::move(not_found));
+  if (!outcome) return outcome.failure();
+  const db::Table& table = outcome->front();
+  auto cell = table.row_count() > 0 && table.column_count() > 0 ? table.value(0, 0) : std::nullopt;
+  if (!cell) return invalid(std::move(not_found));
   // PostgreSQL's json output is loosely spaced; the model's context deserves the compact form.
-  return CallResult{nlohmann::json::parse(*cell).dump(), false};
+  return nlohmann::json::parse(*cell).dump();
 }
 
 }  // namespace tools

@@ -8,9 +8,10 @@
 namespace tools {
 
 struct Context {
-  db::Database& database;
+  db::Executor& database;  // connected: facts() and catalog() can be read
   const Limits& limits;
   const db::CancelToken& cancel;
+  Reporter& reporter;
 };
 
 struct Tool {
@@ -34,12 +35,13 @@ Tool list_functions_tool();
 Tool sample_table_tool();
 
 // Shared helpers.
-CallResult error_result(std::string message);
+// A failure the caller fixes by changing the arguments (a name that does not exist, a bad value).
+fam::Failure invalid(std::string message);
 // nullopt when `arguments` satisfy `schema` (object/string/integer/boolean, required, minimum,
 // maxLength, additionalProperties:false); otherwise what is wrong, for the model to fix.
 std::optional<std::string> check_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
-// Runs catalog SQL whose single cell is a JSON object; NULL means "not found" -> `not_found`.
-CallResult run_json_statement(Context& context, db::Statement statement, std::string not_found);
+// Runs catalog SQL whose single cell is a JSON object; no row or NULL means "not found" -> `not_found`.
+CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found);
 // Runs one guarded user statement and writes {columns, rows, row_count, truncated, notices}.
 CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices);
 std::string quote_identifier(std::string_view name);

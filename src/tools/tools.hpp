@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "db/db.hpp"
+#include "failure.hpp"
 
 namespace tools {
 
@@ -19,26 +21,66 @@ struct Limits {
   std::size_t max_value_bytes = 64u << 10;
 };
 
-// The answer to one tools/call: `json` is the structuredContent object, or, when is_error, the
-// message that tells the model what to change.
-struct CallResult {
-  std::string json;
-  bool is_error = false;
+// The answer to one tools/call: the structuredContent object as JSON text, or the failure whose
+// message tells the caller what to change.
+using CallResult = fam::Result<std::string>;
+
+// What a running tool can tell its caller before it answers (MCP progress and log notifications).
+// Thread-safe; each does nothing when the client did not ask for it.
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  // `progress` grows with each call; `total` is 0 when unknown.
+  virtual void progress(double progress, double total, const std::string& message) = 0;
+  // `level` is an MCP (syslog) level: "debug", "info", "notice", "warning", "error".
+  virtual void log(std::string_view level, const std::string& message) = 0;
 };
 
-class Toolbox {
+// A Reporter for calls nobody listens to (the terminal `query`, tests).
+class SilentReporter final : public Reporter {
  public:
-  Toolbox(db::Database& database, Limits limits);
+  void progress(double, double, const std::string&) override {}
+  void log(std::string_view, const std::string&) override {}
+};
 
-  // The `tools` array of tools/list, as JSON text (built once).
-  const std::string& list_json() const { return list_json_; }
-  bool has(std::string_view name) const;
-  // Validates `arguments` against the tool's inputSchema, then runs it. Thread-safe.
-  CallResult call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel);
+// What the protocol layer dispatches to; Toolbox is the real one, tests use fakes.
+class ToolSet {
+ public:
+  virtual ~ToolSet() = default;
+  // The `tools` array of tools/list, as JSON text.
+  virtual const std::string& list_json() const = 0;
+  virtual bool has(std::string_view name) const = 0;
+  // Runs one call. Thread-safe; returns soon after `cancel` fires.
+  virtual CallResult call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
+                          Reporter& reporter) = 0;
+};
+
+// How failures are worded for whoever reads them.
+struct Phrasing {
+  // SQL errors end with the tool to call next ("call describe_table to see the columns"): right for
+  // a model, wrong for a person at a terminal.
+  bool name_tools = true;
+  // What the person running the binary can do about a failure the caller cannot fix (the database
+  // is unreachable, the role could write): the options and commands that fix it. "" adds nothing.
+  std::function<std::string(const fam::Failure&)> remedy;
+};
+
+class Toolbox final : public ToolSet {
+ public:
+  Toolbox(db::Executor& database, Limits limits, Phrasing phrasing = {});
+
+  const std::string& list_json() const override { return list_json_; }
+  bool has(std::string_view name) const override;
+  // Validates `arguments` against the tool's inputSchema, connects if needed, then runs it.
+  CallResult call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
+                  Reporter& reporter) override;
 
  private:
-  db::Database& database_;
+  fam::Failure phrase(fam::Failure failure) const;
+
+  db::Executor& database_;
   Limits limits_;
+  Phrasing phrasing_;
   std::string list_json_;
 };
 

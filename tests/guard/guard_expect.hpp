@@ -22,20 +22,23 @@ inline void require_allowed(const std::string& sql,
                             guard::StatementKind kind = guard::StatementKind::kQuery) {
   INFO("SQL: " << sql);
   const guard::Verdict verdict = guard::check(sql);
-  CAPTURE(verdict.reason);
-  REQUIRE(verdict.allowed);
-  CHECK(verdict.kind == kind);
-  CHECK(verdict.reason.empty());
+  const std::string refusal = verdict ? "" : verdict.failure().message;
+  CAPTURE(refusal);
+  REQUIRE(verdict.ok());
+  CHECK(verdict->kind() == kind);
+  CHECK(verdict->text() == sql);
 }
 
 // `reason_part` is matched without regard to case: it is the name the refusal must mention.
 inline void require_refused(const std::string& sql, std::string_view reason_part) {
   INFO("SQL: " << sql);
   const guard::Verdict verdict = guard::check(sql);
-  CAPTURE(verdict.reason);
-  REQUIRE_FALSE(verdict.allowed);
-  CHECK(verdict.reason.starts_with("refused: "));
-  CHECK(lower(verdict.reason).find(lower(reason_part)) != std::string::npos);
+  REQUIRE_FALSE(verdict.ok());
+  const fam::Failure& refusal = verdict.failure();
+  CAPTURE(refusal.message);
+  CHECK(refusal.kind == fam::FailureKind::kRefused);
+  CHECK(refusal.message.starts_with("refused: "));
+  CHECK(lower(refusal.message).find(lower(reason_part)) != std::string::npos);
 }
 
 }  // namespace guard_test

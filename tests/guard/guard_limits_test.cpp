@@ -1,6 +1,7 @@
 // Very large or very deep SQL gets a verdict, never a crash.
 #include <pthread.h>
 
+#include <optional>
 #include <string>
 
 #include "guard_expect.hpp"
@@ -20,7 +21,7 @@ std::string long_sum(const std::string& first, int terms) {
 
 struct SmallStackRun {
   const std::string* sql;
-  guard::Verdict verdict;
+  std::optional<guard::Verdict> verdict;
 };
 
 void* check_on_this_thread(void* run_pointer) {
@@ -31,7 +32,7 @@ void* check_on_this_thread(void* run_pointer) {
 
 // The public contract promises that 2 MiB of caller stack is enough for any SQL.
 guard::Verdict check_on_2_mib_stack(const std::string& sql) {
-  SmallStackRun run{.sql = &sql, .verdict = {}};
+  SmallStackRun run{.sql = &sql, .verdict = std::nullopt};
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);
   pthread_attr_setstacksize(&attributes, std::size_t{2} << 20);
@@ -39,7 +40,7 @@ guard::Verdict check_on_2_mib_stack(const std::string& sql) {
   REQUIRE(pthread_create(&thread, &attributes, check_on_this_thread, &run) == 0);
   pthread_join(thread, nullptr);
   pthread_attr_destroy(&attributes);
-  return run.verdict;
+  return std::move(*run.verdict);
 }
 
 }  // namespace
@@ -50,8 +51,7 @@ TEST_CASE("guard needs no more than 2 MiB of the caller's stack, however deep th
     const std::string sql = long_sum("1", terms);
     INFO("terms: " << terms);
     const guard::Verdict verdict = check_on_2_mib_stack(sql);
-    CAPTURE(verdict.reason);
-    CHECK(verdict.allowed);
+    CHECK(verdict.ok());
   }
 }
 

@@ -38,7 +38,7 @@ int count_wrong_verdicts(int calls, int offset) {
   for (int i = 0; i < calls; ++i) {
     const Probe& probe = kProbes[static_cast<std::size_t>(i + offset) % kProbes.size()];
     const guard::Verdict verdict = guard::check(probe.sql);
-    if (verdict.allowed != probe.allowed || verdict.reason.empty() == !probe.allowed) ++wrong;
+    if (verdict.ok() != probe.allowed || (!verdict.ok() && verdict.failure().message.empty())) ++wrong;
   }
   return wrong;
 }

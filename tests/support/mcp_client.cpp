@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,10 @@ std::string ro_url() {
 std::string ro_password_file() {
   return env("FAM_RO_PASSWORD_FILE");
 }
+int sandbox_port() {
+  return std::stoi(env("FAM_SANDBOX_PORT"));
+}
+
 std::string admin_url() {
   return env("FAM_ADMIN_URL");
 }
@@ -175,8 +180,20 @@ void McpClient::close_input() {
   in_ = -1;
 }
 
-int McpClient::wait_exit() {
+int McpClient::wait_exit(std::chrono::seconds limit) {
   if (!status_) {
+    // A pidfd becomes readable when the process exits, so the wait is bounded without polling.
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    REQUIRE(pidfd >= 0);
+    pollfd exited{pidfd, POLLIN, 0};
+    int ready = poll(&exited, 1, static_cast<int>(std::chrono::milliseconds(limit).count()));
+    close(pidfd);
+    if (ready <= 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      status_ = -1;
+      FAIL("the server did not exit within " << limit.count() << " s; stderr: " << stderr_text());
+    }
     int status = 0;
     waitpid(pid_, &status, 0);
     status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -20,6 +20,7 @@ std::string server_binary();
 std::string ro_url();
 std::string ro_password_file();
 std::string admin_url();
+int sandbox_port();  // the sandbox database's TCP port on 127.0.0.1
 
 // A terminal command (`doctor`, `query`) run to completion: what it printed and how it exited.
 struct CommandRun {
@@ -57,8 +58,8 @@ class McpClient {
   void close_input();
   // Sends the process a signal, e.g. SIGINT as Ctrl-C in a terminal does.
   void send_signal(int signal);
-  // Waits for the process to exit; its exit status.
-  int wait_exit();
+  // Waits for the process to exit; its exit status. Fails the test if it does not exit in `limit`.
+  int wait_exit(std::chrono::seconds limit = std::chrono::seconds(60));
   std::string stderr_text();
   bool stdout_closed();
   // Everything written to stdout until it is closed (for the terminal commands, which print text).

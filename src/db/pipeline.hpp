@@ -1,0 +1,35 @@
+// The plan of one call: every message sent in its pipeline, in order, and what to do with each
+// reply. The send side and the read side both walk this one list, so they cannot disagree.
+// Private to db/.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "db/db.hpp"
+
+namespace db {
+
+struct Step {
+  enum class Kind { kQuery, kSync };
+  Kind kind = Kind::kQuery;
+  std::string sql;
+  std::vector<std::string> params;  // $1, $2 … as text
+  int position_offset = 0;          // characters our wrapping put before user SQL (error positions)
+  std::optional<std::size_t> table;  // its rows are the call's table number …
+};
+
+// BEGIN READ ONLY · SET LOCAL (set_config ×8) · each statement (DECLARE + FETCH for a cursor) ·
+// sync · ROLLBACK · sync · DISCARD ALL · sync. ROLLBACK in a segment of its own runs even when the
+// first segment failed; DISCARD ALL alone in the last drops whatever a statement left in the
+// session (prepared statements, advisory locks).
+std::vector<Step> plan_call(std::span<const Statement> statements, std::chrono::milliseconds statement_timeout);
+
+// statement_timeout is enforced by the server; our own deadline fires this long after it, cancels,
+// and drops the connection if the cancel does not take effect within the same grace again.
+constexpr std::chrono::seconds kGrace{2};
+
+}  // namespace db

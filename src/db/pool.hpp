@@ -1,0 +1,52 @@
+// The connections a Database keeps, and the one retry a read-only call may take. Private to db/
+// (and its unit tests, which give it fake sessions).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "db/db.hpp"
+
+namespace db {
+
+// One open connection that can run calls one at a time.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual Outcome run(std::span<const Statement> statements, const CancelToken& cancel) = 0;
+  // True when it can serve the next call: open, idle, nothing left over.
+  virtual bool reusable() const = 0;
+};
+
+// Opens a new session, or says why it cannot (kUnreachable).
+using Opener = std::function<fam::Result<std::unique_ptr<Session>>(const CancelToken& cancel)>;
+
+// Thread-safe: each call takes an idle session or opens one, and gives it back if reusable.
+class Pool {
+ public:
+  Pool(Opener open, int capacity) : open_(std::move(open)), capacity_(capacity) {}
+
+  // A pooled session may have died while idle (server restart, tunnel drop): a read-only call that
+  // lost its connection on one is sent once more on a fresh session.
+  Outcome run(std::span<const Statement> statements, const CancelToken& cancel);
+  // Opens a session now if none is idle, so that connect() can say at once whether one can be had.
+  std::optional<Failure> warm(const CancelToken& cancel);
+
+ private:
+  struct Taken {
+    std::unique_ptr<Session> session;
+    bool pooled = false;
+  };
+  fam::Result<Taken> take(const CancelToken& cancel);
+  void give_back(std::unique_ptr<Session> session);
+
+  Opener open_;
+  int capacity_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Session>> idle_;
+};
+
+}  // namespace db
