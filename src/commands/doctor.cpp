@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "commands/commands.hpp"
@@ -51,32 +50,6 @@ constexpr const char* kSkipped = "(after a failed check)";
 // naming this many keeps its FAIL line readable.
 constexpr std::size_t kWritesNamed = 3;
 
-// Where the clause that holds text[at] begins: at the separator before it ("; ", ", ", " (", or
-// just after the full stop of ". "), or 0.
-std::size_t clause_start(const std::string& text, std::size_t at) {
-  std::size_t start = 0;
-  for (const char* separator : {"; ", ", ", " ("}) {
-    if (std::size_t found = text.rfind(separator, at); found != std::string::npos)
-      start = std::max(start, found);
-  }
-  if (std::size_t stop = text.rfind(". ", at); stop != std::string::npos) start = std::max(start, stop + 1);
-  return start;
-}
-
-// Lower layers end some messages with "`fleet-analytics-mcp doctor` checks each step" or "run
-// `fleet-analytics-mcp doctor`", which here would send the user to the command already running: the
-// clause that says it is left out, up to the end of its sentence, or with its parentheses.
-std::string without_doctor_advice(std::string detail) {
-  constexpr std::string_view kDoctor = "`fleet-analytics-mcp doctor`";
-  for (std::size_t at; (at = detail.find(kDoctor)) != std::string::npos;) {
-    std::size_t start = clause_start(detail, at);
-    std::size_t end = std::min(detail.find_first_of(");", at), detail.size());
-    bool parenthesised = detail.compare(start, 2, " (") == 0 && end < detail.size() && detail[end] == ')';
-    detail.erase(start, end - start + (parenthesised ? 1 : 0));
-  }
-  return detail;
-}
-
 // The first `count` of `items`, joined by "; ", then how many were left out.
 std::string first_of(const std::vector<std::string>& items, std::size_t count) {
   std::string joined;
@@ -89,7 +62,7 @@ class Report {
  public:
   // Prints one check; false once any check has failed.
   bool line(const std::string& name, bool ok, const std::string& detail) {
-    print(ok ? "ok" : "FAIL", name, without_doctor_advice(detail));
+    print(ok ? "ok" : "FAIL", name, detail);
     failed_ = failed_ || !ok;
     return ok;
   }

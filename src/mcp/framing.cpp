@@ -31,7 +31,7 @@ LineReader::Status LineReader::next(std::string& line) {
   for (;;) {
     std::size_t newline = buffer_.find('\n', start_);
     if (newline != std::string::npos) {
-      if (skipping) {
+      if (skipping || newline - start_ > kMaxLineBytes) {
         start_ = newline + 1;
         return Status::kTooLong;
       }

@@ -1,0 +1,114 @@
+// The pool and the pipeline plan, without a database: fake sessions that fail as scripted.
+#include <catch2/catch.hpp>
+
+#include "db/pipeline.hpp"  // private to db/: tested here as LevelDB tests its internals
+#include "db/pool.hpp"
+
+namespace {
+
+using fam::FailureKind;
+
+struct Script {
+  int opened = 0;
+  int runs = 0;
+  std::vector<db::Outcome> outcomes;  // what each run returns, in order; then success
+  std::optional<fam::Failure> open_failure;
+};
+
+class FakeSession final : public db::Session {
+ public:
+  explicit FakeSession(Script& script) : script_(script) {}
+  db::Outcome run(std::span<const db::Statement>, const db::CancelToken&) override {
+    ++script_.runs;
+    if (script_.outcomes.empty()) return std::vector<db::Table>{};
+    db::Outcome next = script_.outcomes.front();
+    script_.outcomes.erase(script_.outcomes.begin());
+    broken_ = !next;
+    return next;
+  }
+  bool reusable() const override { return !broken_; }
+
+ private:
+  Script& script_;
+  bool broken_ = false;
+};
+
+db::Opener opener(Script& script) {
+  return [&script](const db::CancelToken&) -> fam::Result<std::unique_ptr<db::Session>> {
+    if (script.open_failure) return *script.open_failure;
+    ++script.opened;
+    return std::unique_ptr<db::Session>(new FakeSession(script));
+  };
+}
+
+const db::Statement kSelect = db::Statement::trusted("SELECT 1");
+
+}  // namespace
+
+TEST_CASE("pool: a call that lost a pooled connection is sent again on a fresh one", "[db]") {
+  Script script;
+  db::Pool pool(opener(script), 4);
+  db::CancelToken cancel;
+  REQUIRE(pool.run({&kSelect, 1}, cancel).ok());  // opens one, and keeps it
+  script.outcomes = {fam::Failure{FailureKind::kLost, "server closed the connection", ""}};
+  CHECK(pool.run({&kSelect, 1}, cancel).ok());
+  CHECK(script.opened == 2);
+  CHECK(script.runs == 3);
+}
+
+TEST_CASE("pool: a fresh connection's failure is not retried", "[db]") {
+  Script script;
+  script.outcomes = {fam::Failure{FailureKind::kLost, "gone", ""}};
+  db::Pool pool(opener(script), 4);
+  db::CancelToken cancel;
+  auto outcome = pool.run({&kSelect, 1}, cancel);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.failure().kind == FailureKind::kLost);
+  CHECK(script.runs == 1);
+}
+
+TEST_CASE("pool: an SQL error is the caller's and is not retried", "[db]") {
+  Script script;
+  db::Pool pool(opener(script), 4);
+  db::CancelToken cancel;
+  REQUIRE(pool.run({&kSelect, 1}, cancel).ok());
+  script.outcomes = {fam::Failure{FailureKind::kSql, "syntax error", "42601"}};
+  CHECK(pool.run({&kSelect, 1}, cancel).failure().kind == FailureKind::kSql);
+  CHECK(script.runs == 2);
+}
+
+TEST_CASE("pool: a database that cannot be reached says so, and warm() asks at once", "[db]") {
+  Script script;
+  script.open_failure = fam::Failure{FailureKind::kUnreachable, "cannot connect to the database: refused", ""};
+  db::Pool pool(opener(script), 4);
+  db::CancelToken cancel;
+  CHECK(pool.warm(cancel)->kind == FailureKind::kUnreachable);
+  CHECK(pool.run({&kSelect, 1}, cancel).failure().kind == FailureKind::kUnreachable);
+  script.open_failure.reset();  // the database is back
+  CHECK_FALSE(pool.warm(cancel).has_value());
+  CHECK(pool.run({&kSelect, 1}, cancel).ok());
+  CHECK(script.opened == 1);  // warm() opened it; the call reused it
+}
+
+TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ ONLY and ROLLBACK", "[db]") {
+  auto guarded = guard::check("SELECT 1");
+  REQUIRE(guarded.ok());
+  const db::Statement statements[] = {db::Statement::guarded(*guarded, 11)};
+  auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
+  std::vector<std::string> sql;
+  for (const auto& step : plan) sql.push_back(step.kind == db::Step::Kind::kSync ? "<sync>" : step.sql.substr(0, 24));
+  CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config('state", "DECLARE fam_cursor_0 NO ",
+                                        "FETCH FORWARD 11 FROM fa", "<sync>", "ROLLBACK", "<sync>", "DISCARD ALL",
+                                        "<sync>"});
+  CHECK(plan[3].table == 0u);
+  CHECK(plan[2].position_offset == static_cast<int>(plan[2].sql.size() - 8));  // all but "SELECT 1"
+}
+
+TEST_CASE("pipeline: EXPLAIN is sent whole, without a cursor", "[db]") {
+  auto guarded = guard::check("EXPLAIN SELECT 1");
+  REQUIRE(guarded.ok());
+  const db::Statement statements[] = {db::Statement::guarded(*guarded, 11)};
+  auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
+  CHECK(plan[2].sql == "EXPLAIN SELECT 1");
+  CHECK(plan[2].table == 0u);
+}
