@@ -78,4 +78,6 @@ warn_about_client_download "$@"
 # The ASan runtime reports leaks at exit; libpq and libssh2 keep nothing we own past exit.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --test-dir "$build_dir" --output-on-failure "$@"
+# A hung test fails after this long instead of hanging the run (each test program's own waits are
+# bounded too; the slowest, integration_tests under ASan, takes about two minutes).
+ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@"

@@ -5,6 +5,21 @@ namespace {
 
 constexpr long kDefaultRows = 20;
 
+nlohmann::json input_schema() {
+  auto schema = nlohmann::json::parse(R"({
+    "type": "object",
+    "properties": {
+      "schema": {"type": "string", "description": "Schema name, e.g. tracksolid."},
+      "table": {"type": "string", "description": "Table or view name, e.g. positions."},
+      "n": {"type": "integer", "minimum": 1, "description": "Rows to return."}
+    },
+    "required": ["schema", "table"],
+    "additionalProperties": false
+  })");
+  schema["properties"]["n"]["default"] = kDefaultRows;
+  return schema;
+}
+
 CallResult run(const nlohmann::json& arguments, Context& context) {
   long rows = std::min(arguments.value("n", kDefaultRows), context.limits.max_rows);
   // LIMIT lets the planner stop early: first rows of a hypertable of billions cost a chunk read.
@@ -22,16 +37,7 @@ Tool sample_table_tool() {
               "Return the first n rows (default 20) of a table or view, to see what its values look "
               "like before writing a query. Cheap even on very large tables. Rows come back as in "
               "`query`: columns with types, and rows as arrays.",
-              nlohmann::json::parse(R"({
-                "type": "object",
-                "properties": {
-                  "schema": {"type": "string", "description": "Schema name, e.g. tracksolid."},
-                  "table": {"type": "string", "description": "Table or view name, e.g. positions."},
-                  "n": {"type": "integer", "minimum": 1, "default": 20, "description": "Rows to return."}
-                },
-                "required": ["schema", "table"],
-                "additionalProperties": false
-              })"),
+              input_schema(),
               query_tool().output_schema,
               run};
 }
