@@ -103,8 +103,9 @@ std::string failure(const Endpoint& e, const Attempts& a) {
   if (a.tried.empty()) {
     return "ssh: no key to log in as " + who +
            ": no ssh-agent keys (SSH_AUTH_SOCK) and no identity file (looked for " + join(e.identities) +
-           "); create one with `ssh-keygen -t ed25519` and send the .pub file to the host's admin, or pass "
-           "--ssh-identity" +
+           "); create one with `ssh-keygen -t ed25519` and send the .pub file to the host's admin, or give "
+           "its path with " +
+           e.names.identity +
            a.notes;
   }
   std::string out = "ssh: " + e.address() + " refused every key for user " + e.user + " (tried " +

@@ -25,17 +25,19 @@ ConfigContext local_context() {
 }  // namespace
 
 Result<Endpoint> resolve_endpoint(const Options& options) {
-  if (options.host.empty()) return Error{"ssh: no SSH host given (--ssh-host)"};
-  if (options.target_host.empty()) return Error{"ssh: no database host to forward to (from --database-url)"};
+  const SettingNames& names = options.names;
+  if (options.host.empty()) return Error{"ssh: no SSH host given (" + names.host + ")"};
+  if (options.target_host.empty()) return Error{"ssh: no database host to forward to (from " + names.target + ")"};
   ConfigContext ctx = local_context();
   std::string config_path = options.config_file.empty() ? ctx.home + "/.ssh/config" : options.config_file;
   HostConfig config = read_ssh_config(expand_tilde(config_path, ctx.home), options.host, ctx);
 
   Endpoint e;
+  e.names = names;
   e.hostname = config.hostname.empty() ? options.host : config.hostname;
   e.port = options.port > 0 ? options.port : config.port > 0 ? config.port : 22;
   e.user = !options.user.empty() ? options.user : !config.user.empty() ? config.user : ctx.local_user;
-  if (e.user.empty()) return Error{"ssh: no SSH user: set --ssh-user (or User in ~/.ssh/config)"};
+  if (e.user.empty()) return Error{"ssh: no SSH user: set " + names.user + " (or User in ~/.ssh/config)"};
   if (!options.identity.empty()) {
     e.identities = {expand_tilde(options.identity, ctx.home)};
     e.identities_defaulted = false;

@@ -21,6 +21,7 @@ struct Endpoint {
   std::string target_host;
   int target_port = 5432;
   std::chrono::milliseconds timeout{10000};
+  SettingNames names;  // the caller's names of the settings, for the fixes messages suggest
 
   std::string address() const { return hostname + ":" + std::to_string(port); }
   std::string target() const { return target_host + ":" + std::to_string(target_port); }

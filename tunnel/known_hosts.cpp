@@ -91,8 +91,9 @@ std::optional<std::string> append_line(const std::string& path, const std::strin
 std::string changed_message(const std::string& where, const std::string& what, const Endpoint& e) {
   return "ssh: WARNING: the host key of " + where + " has CHANGED (" + what +
          "): someone may be intercepting the connection, or the host was reinstalled; refusing "
-         "(also with --ssh-accept-new). If the host's admin confirms the new fingerprint, remove the old "
-         "entry with `ssh-keygen -R " +
+         "(also with " +
+         e.names.accept_new +
+         "). If the host's admin confirms the new fingerprint, remove the old entry with `ssh-keygen -R " +
          known_hosts_name(e.hostname, e.port) + " -f " + e.known_hosts + "` and connect again";
 }
 
@@ -151,10 +152,10 @@ Result<std::string> verify_host_key(LIBSSH2_SESSION* session, const Endpoint& e)
         "ssh: the host key of " + where + " is not known (" + what +
         "). If the host's admin confirms that fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), "
         "add this line to " +
-        e.known_hosts + ": " + line + " -- or connect once with --ssh-accept-new"};
+        e.known_hosts + ": " + line + " -- or connect once with " + e.names.accept_new};
   }
   if (auto failed = append_line(e.known_hosts, line)) return Error{*failed};
-  return what + " was not known: recorded in " + e.known_hosts + " (--ssh-accept-new)";
+  return what + " was not known: recorded in " + e.known_hosts + " (" + e.names.accept_new + ")";
 }
 
 }  // namespace tunnel

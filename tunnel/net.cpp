@@ -77,10 +77,10 @@ int connect_one(const addrinfo* ai, Clock::time_point deadline, Fd& out) {
 }
 
 std::string describe_failure(int err, const std::string& where, const std::string& tried,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, const std::string& port_setting) {
   std::string prefix = "ssh: connection to " + where;
   if (err == ECONNREFUSED) {
-    return prefix + " refused (" + tried + "): is sshd running there, and is the port right (--ssh-port)?";
+    return prefix + " refused (" + tried + "): is sshd running there, and is the port right (" + port_setting + ")?";
   }
   if (err == ETIMEDOUT) {
     return prefix + " timed out after " + std::to_string(timeout.count()) + " ms (" + tried +
@@ -113,13 +113,13 @@ Result<Addresses> resolve_host(const std::string& host, int port) {
   int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &raw);
   std::unique_ptr<addrinfo, AddrInfoFree> list(raw);
   if (rc != 0 || !list) {
-    return Error{"ssh: cannot resolve " + host + ": " + (rc != 0 ? gai_strerror(rc) : "no address") +
-                 " (check --ssh-host, or HostName in the ssh config)"};
+    return Error{"ssh: cannot resolve " + host + ": " + (rc != 0 ? gai_strerror(rc) : "no address")};
   }
   return Addresses{host, port, std::move(list)};
 }
 
-Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout) {
+Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout,
+                               const std::string& port_setting) {
   auto deadline = Clock::now() + timeout;
   int last_err = ETIMEDOUT;
   std::string tried;
@@ -130,7 +130,7 @@ Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::millisec
     tried += (tried.empty() ? "" : ", ") + numeric_address(ai);
   }
   return Error{
-      describe_failure(last_err, addresses.host + ":" + std::to_string(addresses.port), tried, timeout)};
+      describe_failure(last_err, addresses.host + ":" + std::to_string(addresses.port), tried, timeout, port_setting)};
 }
 
 }  // namespace tunnel

@@ -35,6 +35,8 @@ struct Connection {
 };
 
 // The first address that accepts, or "ssh: connection to host:port refused|timed out|unreachable ...".
-Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout);
+// `port_setting` names the setting to check when the connection is refused.
+Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::milliseconds timeout,
+                               const std::string& port_setting);
 
 }  // namespace tunnel

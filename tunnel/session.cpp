@@ -71,8 +71,9 @@ std::string describe_loss(LIBSSH2_SESSION* session) {
 Result<Session> open_session(const Endpoint& e, const StepReport& report) {
   auto addresses = resolve_host(e.hostname, e.port);
   auto listed = [&](const Addresses& a) { return e.hostname + " -> " + a.numeric(); };
+  if (!addresses) addresses = Error{addresses.error() + " (check " + e.names.host + ", or HostName in the ssh config)"};
   if (!passed(report, "DNS", addresses, listed)) return Error{addresses.error()};
-  auto tcp = connect_tcp(*addresses, e.timeout);
+  auto tcp = connect_tcp(*addresses, e.timeout, e.names.port);
   if (!passed(report, "TCP", tcp, [](const Connection& c) { return "connected to " + c.peer; }))
     return Error{tcp.error()};
   Session session{std::move(tcp->socket), std::make_unique<PacketPool>(), nullptr};

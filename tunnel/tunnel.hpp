@@ -18,6 +18,17 @@
 
 namespace tunnel {
 
+// How the caller's users name each setting, for the fixes that messages suggest (e.g. "--ssh-host"
+// on a command line). The defaults are plain words, for callers without such names.
+struct SettingNames {
+  std::string host = "the SSH host setting";
+  std::string port = "the SSH port setting";
+  std::string user = "the SSH user setting";
+  std::string identity = "an identity file setting";
+  std::string accept_new = "accept-new mode";
+  std::string target = "the database address";
+};
+
 struct Options {
   std::string host;         // --ssh-host; may be a Host alias from the ssh config file
   int port = 0;             // --ssh-port; 0 = from the ssh config, else 22
@@ -29,6 +40,7 @@ struct Options {
   std::string target_host;  // the database host as seen from the SSH host
   int target_port = 5432;
   std::chrono::milliseconds connect_timeout{10000};  // TCP connect, then SSH handshake and login
+  SettingNames names;
 };
 
 class Tunnel;

@@ -65,6 +65,7 @@ tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint&
   options.accept_new = config.ssh_accept_new;
   options.target_host = target.host;
   options.target_port = target.port;
+  options.names = {"--ssh-host", "--ssh-port", "--ssh-user", "--ssh-identity", "--ssh-accept-new", "--database-url"};
   return options;
 }
 

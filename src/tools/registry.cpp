@@ -64,7 +64,11 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
   if (!tool) return invalid("unknown tool " + std::string(name) + " (see tools/list)");
   if (auto wrong = check_arguments(arguments, tool->input_schema))
     return invalid("invalid arguments for " + std::string(name) + ": " + *wrong);
-  if (auto failure = database_.connect(cancel)) return phrase(std::move(*failure));
+  if (auto failure = database_.connect(cancel)) {
+    fam::Failure phrased = phrase(std::move(*failure));
+    reporter.log("error", phrased.message);  // for a client that shows the server's log
+    return phrased;
+  }
   Context context{database_, limits_, cancel, reporter};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());

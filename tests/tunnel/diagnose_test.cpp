@@ -86,7 +86,7 @@ TEST_CASE("diagnose stops at the ssh config when no SSH host is given", "[tunnel
   auto d = diagnose(o);
   CHECK(d.steps() == "ssh config failed");
   CHECK_FALSE(d.passed);
-  CHECK(d.last_detail() == "ssh: no SSH host given (--ssh-host)");
+  CHECK(d.last_detail() == "ssh: no SSH host given (the SSH host setting)");
 }
 
 TEST_CASE("diagnose stops at DNS for a host name that does not resolve", "[tunnel][diagnose]") {

@@ -25,7 +25,7 @@ TEST_CASE("unknown host key is refused with its fingerprint and the line to add"
   REQUIRE_FALSE(opened);
   CHECK_THAT(opened.error, Catch::Contains("is not known (ssh-ed25519 " + f.server.fingerprint() + ")"));
   CHECK_THAT(opened.error, Catch::Contains(": " + f.server.known_hosts_line() + " -- "));
-  CHECK_THAT(opened.error, Catch::Contains("--ssh-accept-new"));
+  CHECK_THAT(opened.error, Catch::Contains("accept-new mode"));
   CHECK(read_file(f.options.known_hosts).empty());
 }
 
