@@ -32,6 +32,15 @@ constexpr std::string_view kCreatesObjects = "it creates database objects";
 constexpr std::string_view kResetsStats = "it resets statistics other users rely on";
 constexpr std::string_view kOthersQueries = "it shows other sessions' query text";
 constexpr std::string_view kSnapshots = "it exports a snapshot for other sessions to use";
+constexpr std::string_view kXPath =
+    "libxml2's XPath evaluation never checks for cancel, so one query can run for hours and ignore the "
+    "statement timeout";
+constexpr std::string_view kExtensionAdmin =
+    "it is TimescaleDB's administrative API (chunks, jobs, policies, compression, telemetry), which can "
+    "change data, take exclusive locks or write catalog rows even in a read-only transaction";
+constexpr std::string_view kExtensionInternals =
+    "it is an extension's internal function, which can change data or take exclusive locks even in a "
+    "read-only transaction; use the documented views (timescaledb_information.*) instead";
 
 // The one table of functions that act outside the query. The read-only transaction, role GRANTs and
 // the extended protocol are the other layers; this one names what they let through or would only
@@ -96,7 +105,27 @@ constexpr std::array kDeniedFunctions = {
     DeniedName{"pg_stat_get_backend_activity", Match::kExact, kOthersQueries},
     DeniedName{"pg_stat_statements", Match::kPrefix, kOthersQueries},
     DeniedName{"pg_export_snapshot", Match::kExact, kSnapshots},
+    // XPath in every spelling: xpath(), xpath_exists(), XMLEXISTS (XMLTABLE is a node: see guard.cpp).
+    DeniedName{"xpath", Match::kExact, kXPath},
+    DeniedName{"xpath_exists", Match::kExact, kXPath},
+    DeniedName{"xmlexists", Match::kExact, kXPath},
 };
+
+// TimescaleDB's administrative API, as a family: every function named after one of the things it
+// administers (compress_chunk, drop_chunks, add_job, alter_job, add_retention_policy,
+// create_hypertable, get_telemetry_report, timescaledb_pre_restore, …), so the next release's new
+// verbs are refused too. Core functions (pg_*) and the read-only reports (show_*, *_size, *_stats,
+// *_row_count) stay allowed, as do the analytics functions (time_bucket, first, last, locf, …).
+constexpr std::array kAdministeredNouns = {"chunk",     "job",         "policy",    "hypertable", "dimension",
+                                           "tablespace", "columnstore", "rowstore",  "continuous_aggregate",
+                                           "cagg",       "telemetry",   "restore",   "data_node",
+                                           "compression", "timescaledb"};
+
+// Core (pg_*) and PostGIS (st_*, whose cost parameters cost_rules.cpp checks) are not the API.
+bool is_read_only_report(std::string_view name) {
+  return name.starts_with("pg_") || name.starts_with("st_") || name.starts_with("show_") || name.ends_with("_size") ||
+         name.ends_with("_stats") || name.ends_with("_row_count");
+}
 
 // Views that show other sessions' query text.
 constexpr std::array kDeniedRelations = {
@@ -135,7 +164,19 @@ std::optional<std::string_view> find_reason(const std::array<DeniedName, N>& tab
 }  // namespace
 
 std::optional<std::string_view> why_function_is_denied(std::string_view name) {
-  return find_reason(kDeniedFunctions, name);
+  if (auto why = find_reason(kDeniedFunctions, name)) return why;
+  const std::string lower = to_lower(name);
+  if (is_read_only_report(lower)) return std::nullopt;
+  for (std::string_view noun : kAdministeredNouns)
+    if (lower.find(noun) != std::string::npos) return kExtensionAdmin;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> why_schema_is_denied(std::string_view schema) {
+  const std::string lower = to_lower(schema);
+  if (lower.starts_with("_") || lower.ends_with("_internal") || lower.ends_with("_experimental"))
+    return kExtensionInternals;
+  return std::nullopt;
 }
 
 std::optional<std::string_view> why_relation_is_denied(std::string_view relname) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "guard/cost_rules.hpp"
 #include "guard/deny_list.hpp"
 #include "guard/parse_tree.hpp"
 #include "guard/statement_names.hpp"
@@ -70,6 +71,11 @@ Refusal check_function(const std::string& shown_name, const std::string& called_
 
 Refusal check_function_name(const json& name_parts) {
   if (!name_parts.is_array() || name_parts.empty()) return std::nullopt;
+  if (name_parts.size() >= 2) {
+    const std::string schema = dotted_name(json::array({name_parts[name_parts.size() - 2]}));
+    if (const auto why = why_schema_is_denied(schema))
+      return "function " + dotted_name(name_parts) + " may not be called (" + std::string(*why) + "); remove it";
+  }
   return check_function(dotted_name(name_parts), dotted_name(json::array({name_parts.back()})));
 }
 
@@ -105,6 +111,12 @@ std::string locking_clause_text(const json& fields) {
 }
 
 Refusal check_node(std::string_view type, const json& fields) {
+  if (type == "FuncCall") return why_call_costs_too_much(fields);
+  // XMLTABLE parses to a table-function node with no function name, and evaluates XPath.
+  if (type == "RangeTableFunc") {
+    return "XMLTABLE evaluates XPath in libxml2, which never checks for cancel, so one query can run for "
+           "hours and ignore the statement timeout; remove it";
+  }
   if (type == "LockingClause") {
     return locking_clause_text(fields) + " locks rows; remove the locking clause";
   }
@@ -181,6 +193,10 @@ Decision check_statements(const json& statements) {
   if (statements.size() > 1) {
     return refuse("the SQL holds " + std::to_string(statements.size()) +
                   " statements; send one statement per call");
+  }
+  // The parser drops empty statements, but the server's cursor would see "DECLARE … FOR ; SELECT 1".
+  if (const json& at = field(statements.front(), "stmt_location"); at.is_number() && at.get<long>() > 0) {
+    return refuse("the SQL starts with an empty statement (a stray ';'); send the query alone");
   }
   const json& statement = field(statements.front(), "stmt");
   Decision decision = check_top_level(statement);
