@@ -10,9 +10,13 @@
 # deb-systemd-invoke, so the postgresql and openssh-server packages install without
 # starting their daemons (the tests run their own throwaway servers instead; see
 # scripts/pg_sandbox.sh). A policy-rc.d that already exists is left alone.
+# TimescaleDB, which Debian does not package, is built from ../shared/vendor when that folder is
+# beside the repository (once, about 3 minutes); without it everything runs on plain PostgreSQL.
 set -euo pipefail
 
 readonly PROG="${0##*/}"
+TIMESCALEDB_INSTALLER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/vendor/install-timescaledb.sh
+readonly TIMESCALEDB_INSTALLER
 
 die() {
   printf '%s: error: %s\n' "$PROG" "$*" >&2
@@ -113,14 +117,31 @@ fi
 if [[ -n $pg_major ]]; then
   postgis_pkg="postgresql-${pg_major}-postgis-3"
   is_installed "$postgis_pkg" || missing+=("$postgis_pkg")
+  # The server headers build TimescaleDB (below), where its source is at hand.
+  if [[ -r $TIMESCALEDB_INSTALLER ]]; then
+    is_installed "postgresql-server-dev-$pg_major" || missing+=("postgresql-server-dev-$pg_major")
+  fi
 elif [[ $check_only -eq 1 ]]; then
   missing+=("postgresql-<major>-postgis-3")
 else
   die "cannot tell which PostgreSQL major apt would install (apt-cache policy postgresql shows no candidate); check /etc/apt/sources.list and run 'apt-get update'"
 fi
 
+# TimescaleDB is not in Debian: the project's shared vendor folder, beside the repository, holds its
+# source and a script that builds it (about 3 minutes on 2 cores, once). Without it the tests and the
+# demo run on plain PostgreSQL, which the product supports as well.
+install_timescaledb() {
+  if [[ ! -r $TIMESCALEDB_INSTALLER ]]; then
+    info "TimescaleDB: no $TIMESCALEDB_INSTALLER here; the sandbox runs without TimescaleDB"
+    return 0
+  fi
+  [[ $check_only -eq 0 ]] || return 0
+  as_root bash "$TIMESCALEDB_INSTALLER" "/usr/lib/postgresql/$pg_major/bin/pg_config"
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   info "all build and test dependencies are installed${pg_major:+ (PostgreSQL $pg_major + PostGIS 3)}"
+  install_timescaledb
   exit 0
 fi
 
@@ -153,3 +174,4 @@ fi
 as_root apt-get -q -y -o Dpkg::Use-Pty=0 install --no-install-recommends "${missing[@]}"
 
 info "installed: ${missing[*]}"
+install_timescaledb

@@ -15,6 +15,9 @@
 # Run as root, the server runs as the `postgres` OS user (initdb refuses root) and DIR
 # belongs to postgres; run as anyone else, everything runs as that user.
 # Environment: PG_BINDIR overrides where initdb/pg_ctl/postgres are looked for.
+# TimescaleDB: when it is installed (../shared/vendor/install-timescaledb.sh, via install_deps.sh)
+# a new sandbox preloads it and `load` makes tracksolid.positions a hypertable, as in production;
+# FAM_SANDBOX_TIMESCALEDB=off at `start` leaves it out, to test the product without it.
 set -euo pipefail
 
 readonly PROG="${0##*/}"
@@ -195,6 +198,25 @@ wait_ready() {
 }
 
 # ---------------------------------------------------------------------------
+# Whether a new sandbox preloads TimescaleDB: installed, and not switched off.
+wants_timescaledb() {
+  [[ ${FAM_SANDBOX_TIMESCALEDB:-on} != off ]] || return 1
+  local libdir
+  libdir=$("$BINDIR/pg_config" --pkglibdir 2>/dev/null || pg_config --pkglibdir 2>/dev/null) || return 1
+  [[ -f $libdir/timescaledb.so ]]
+}
+
+# Makes positions a hypertable (one-day chunks) when the server preloads TimescaleDB.
+add_timescaledb() {
+  local dir=$1 port=$2 preloaded
+  preloaded=$(admin_psql "$dir" "$port" "$DB_NAME" -tA -c "SELECT current_setting('shared_preload_libraries') LIKE '%timescaledb%'")
+  [[ $preloaded == t ]] || return 0
+  admin_psql "$dir" "$port" "$DB_NAME" -q -c "CREATE EXTENSION IF NOT EXISTS timescaledb" \
+    -c "SELECT create_hypertable('tracksolid.positions', by_range('gps_time', INTERVAL '1 day'), migrate_data => true)" \
+    -c "ANALYZE tracksolid.positions" >/dev/null
+  info "TimescaleDB: tracksolid.positions is a hypertable"
+}
+
 cmd_start() {
   (($# >= 1 && $# <= 2)) || die "usage: $PROG start DIR [PORT]"
   local dir port
@@ -291,6 +313,10 @@ log_min_messages = warning
 log_connections = off
 EOF
     )
+    if wants_timescaledb; then
+      conf+=$'\n'"shared_preload_libraries = 'timescaledb'"$'\n'"timescaledb.telemetry_level = off"
+      info "TimescaleDB: preloaded"
+    fi
     as_server tee "$dir/data/sandbox.conf" >/dev/null <<<"$conf"
     printf "\ninclude = 'sandbox.conf'\n" | as_server tee -a "$dir/data/postgresql.conf" >/dev/null
 
@@ -447,6 +473,7 @@ cmd_load() {
   admin_psql "$dir" "$port" "$DB_NAME" --single-transaction -v scale="$scale" -f "$data_sql"
   t1=$(date +%s.%N)
   info "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "dataset loaded in %.1f s", b - a }')"
+  add_timescaledb "$dir" "$port"
   admin_psql "$dir" "$port" "$DB_NAME" -c \
     "SELECT key AS \"table\", value AS \"rows\" FROM internal.dataset_info WHERE key LIKE '%.%' ORDER BY key" >&2
 

@@ -59,7 +59,12 @@ TEST_CASE("describe_table gives real types, keys and indexes", "[tools]") {
   CHECK(d["primary_key"] == json::array({"imei", "gps_time"}));
   CHECK(d["foreign_keys"][0]["references"] == "tracksolid.devices");
   CHECK(d["indexes"].size() >= 2);
-  CHECK_FALSE(d.contains("hypertable"));  // no TimescaleDB here: the part is simply absent
+  if (testing::has_timescaledb()) {
+    CHECK(d["hypertable"]["dimensions"][0]["column"] == "gps_time");
+    CHECK(d["hypertable"]["chunks"].get<int>() >= 1);
+  } else {
+    CHECK_FALSE(d.contains("hypertable"));  // without TimescaleDB the part is simply absent
+  }
   json view = client.call_tool("describe_table", {{"schema", "reporting"}, {"table", "v_daily_distance"}});
   CHECK(view["structuredContent"]["kind"] == "view");
   CHECK(view["structuredContent"]["view_definition"].get<std::string>().find("SELECT") != std::string::npos);

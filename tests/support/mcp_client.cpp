@@ -260,6 +260,10 @@ std::string admin_value(const std::string& sql) {
   return PQntuples(result.get()) > 0 ? PQgetvalue(result.get(), 0, 0) : "";
 }
 
+bool has_timescaledb() {
+  return admin_value("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'") == "1";
+}
+
 bool admin_value_becomes(const std::string& sql, const std::string& expected, std::chrono::seconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (admin_value(sql) != expected) {

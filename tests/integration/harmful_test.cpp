@@ -1,0 +1,78 @@
+// Read-only is not harmless (issue 9), against the real PostGIS and, where the sandbox has it,
+// TimescaleDB: each class of hostile query is refused before it reaches the database, and the
+// benign analytics around them still run.
+#include <catch2/catch.hpp>
+
+#include "mcp_client.hpp"
+
+using testing::json;
+using testing::McpClient;
+
+namespace {
+
+// How many statements this client's sessions ever sent that mention `text` (the last statement of
+// each session is what pg_stat_activity keeps, and a refused call sends nothing at all).
+std::string statements_mentioning(const McpClient& client, const std::string& text) {
+  return testing::admin_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                              client.application_name() + "' AND query ILIKE '%" + text + "%'");
+}
+
+void require_refused_before_running(McpClient& client, const std::string& sql, const std::string& marker) {
+  INFO(sql);
+  json result = client.call_tool("query", {{"sql", sql}});
+  REQUIRE(result["isError"] == true);
+  CHECK(result["content"][0]["text"].get<std::string>().starts_with("refused: "));
+  CHECK(statements_mentioning(client, marker) == "0");
+}
+
+}  // namespace
+
+TEST_CASE("each class of harmful query is refused before it reaches the database", "[harmful]") {
+  McpClient client;
+  REQUIRE(client.call_tool("query", {{"sql", "SELECT 1"}})["isError"] == false);  // a session exists
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT ST_FrechetDistance(a.start_geom, b.end_geom, 0.00001) FROM reporting.trips a, reporting.trips b",
+       "FrechetDistance"},
+      {"SELECT ST_HausdorffDistance(area, area, 0.000001) FROM tracksolid.geofences", "HausdorffDistance"},
+      {"SELECT ST_GeneratePoints(area, 50000000) FROM tracksolid.geofences", "GeneratePoints"},
+      {"SELECT ST_Buffer(geom, 1, 'quad_segs=10000000') FROM tracksolid.positions LIMIT 1", "quad_segs"},
+      {"SELECT xpath('//a', '<a/>'::xml)", "xpath"},
+      {"SELECT * FROM XMLTABLE('/r' PASSING ('<r/>'::xml) COLUMNS v text) AS t", "XMLTABLE"},
+      {"SELECT _timescaledb_functions.drop_chunk('_timescaledb_internal._hyper_1_1_chunk')", "drop_chunk"},
+      {"SELECT get_telemetry_report()", "telemetry"},
+      {"SELECT compress_chunk(c) FROM show_chunks('tracksolid.positions') AS c", "compress_chunk"},
+      {"; SELECT 1", "; SELECT"},
+  };
+  const std::string before = testing::database_fingerprint();
+  for (const auto& [sql, marker] : cases) require_refused_before_running(client, sql, marker);
+  CHECK(testing::database_fingerprint() == before);
+}
+
+TEST_CASE("the benign analytics beside the refused classes still run", "[harmful]") {
+  McpClient client;
+  const std::string tracks =
+      "WITH tracks AS (SELECT imei, ST_MakeLine(geom ORDER BY gps_time) AS line FROM tracksolid.positions "
+      "GROUP BY imei) ";
+  std::vector<std::string> benign = {
+      tracks + "SELECT imei, ST_FrechetDistance(line, ST_Simplify(line, 0.001)) FROM tracks",
+      tracks + "SELECT ST_HausdorffDistance(a.line, b.line, 0.05) FROM tracks a, tracks b LIMIT 4",
+      tracks + "SELECT ST_NPoints(ST_Segmentize(line::geography, 1000)::geometry) FROM tracks",
+      "SELECT ST_Area(ST_Buffer(geom::geography, 50)) FROM tracksolid.positions LIMIT 3",
+      "SELECT ST_AsText(ST_GeneratePoints(area, 10, 1)) FROM tracksolid.geofences LIMIT 1",
+      "SELECT xmlelement(name device, imei) FROM tracksolid.devices LIMIT 2",
+      "SELECT date_trunc('hour', gps_time) AS h, count(*) FROM tracksolid.positions GROUP BY h ORDER BY h LIMIT 5;",
+  };
+  if (testing::has_timescaledb()) {
+    benign.push_back(
+        "SELECT time_bucket('1 hour', gps_time) AS h, first(speed_kmh, gps_time), last(speed_kmh, gps_time) "
+        "FROM tracksolid.positions GROUP BY h ORDER BY h LIMIT 5");
+    benign.push_back("SELECT count(*) FROM show_chunks('tracksolid.positions')");
+    benign.push_back("SELECT hypertable_size('tracksolid.positions') > 0");
+  }
+  for (const auto& sql : benign) {
+    INFO(sql);
+    json result = client.call_tool("query", {{"sql", sql}});
+    CAPTURE(result.dump());
+    CHECK(result["isError"] == false);
+  }
+}
