@@ -144,19 +144,19 @@ void check_role(db::Database& database, Report& report) {
     report.line("least privilege", false, outcome.failure().message);
     return report.skip({"data access", "extensions"}, kSkipped);
   }
-  std::string extra = rows_joined((*outcome)[0], "; ");
+  std::string extra = rows_joined(outcome->tables[0], "; ");
   report.line("least privilege", extra.empty(),
               extra.empty() ? "no powers beyond reading (no server files, no other sessions' activity)"
                             : facts.role + " " + extra +
                                   "; run scripts/analytics_ro_role.sql (or REVOKE those) on "
                                   "the database host");
-  std::string readable = rows_joined((*outcome)[1], ", ");
+  std::string readable = rows_joined(outcome->tables[1], ", ");
   report.line("data access", !readable.empty(),
               readable.empty() ? facts.role +
                                      " cannot read schema tracksolid or reporting; run "
                                      "scripts/bootstrap_analytics_ro.sh on the database host"
                                : "tables and views readable per schema: " + readable);
-  std::string extensions = rows_joined((*outcome)[2], ", ");
+  std::string extensions = rows_joined(outcome->tables[2], ", ");
   report.line("extensions", true,
               (extensions.empty() ? std::string("none of PostGIS, TimescaleDB") : extensions) +
                   (facts.has_postgis ? "" : " (no PostGIS: geometry columns come back as text)") +

@@ -191,7 +191,10 @@ fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
   if (!conn) return unreachable(settings, "out of memory");
   if (auto failure = finish_connecting(conn.get(), settings, cancel)) return *failure;
   PQsetnonblocking(conn.get(), 1);
-  return std::unique_ptr<Session>(new Connection(conn.release(), settings));
+  auto connection = std::unique_ptr<Connection>(new Connection(conn.release(), settings));
+  // Instead of libpq's default, which prints every NOTICE on our stderr, where nobody reads it.
+  PQsetNoticeReceiver(connection->conn_.get(), &Connection::receive_notice, connection.get());
+  return std::unique_ptr<Session>(std::move(connection));
 }
 
 bool Connection::reusable() const {
@@ -206,6 +209,19 @@ bool Connection::send(const Step& step) {
   for (const auto& p : step.params) values.push_back(p.c_str());
   return PQsendQueryParams(conn_.get(), step.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                            nullptr, nullptr, 0) == 1;
+}
+
+void Connection::receive_notice(void* connection, const PGresult* notice) {
+  auto* self = static_cast<Connection*>(connection);
+  if (self->notices_.size() >= kMaxNotices) {
+    ++self->notices_left_out_;
+    return;
+  }
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY);
+  const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  std::string text = std::string(severity ? severity : "NOTICE") + ": " + (message ? message : "");
+  if (text.size() > kMaxNoticeBytes) text = text.substr(0, kMaxNoticeBytes) + "…";
+  self->notices_.push_back(std::move(text));
 }
 
 Failure Connection::lost(std::string_view what) {

@@ -49,6 +49,7 @@ class Connection final : public Session {
   std::optional<Failure> read_call(const std::vector<Step>& plan, const CancelToken& cancel,
                                    std::vector<Table>& tables);
   Failure lost(std::string_view what);
+  static void receive_notice(void* connection, const PGresult* notice);
 
   std::unique_ptr<PGconn, ConnDeleter> conn_;
   std::unique_ptr<PGcancel, CancelDeleter> canceller_;
@@ -56,6 +57,8 @@ class Connection final : public Session {
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
+  std::vector<std::string> notices_;  // of the running call
+  std::size_t notices_left_out_ = 0;
 };
 
 // The text of a server error as one actionable line: message, detail, hint, position.

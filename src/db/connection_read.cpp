@@ -142,14 +142,19 @@ std::optional<Failure> Connection::read_call(const std::vector<Step>& plan, cons
 
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
   cancel_sent_ = false;
+  notices_.clear();
+  notices_left_out_ = 0;
   const std::vector<Step> plan =
       plan_call(statements, std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_));
   bool sent = PQenterPipelineMode(conn_.get()) == 1;
   for (std::size_t i = 0; i < plan.size() && sent; ++i) sent = send(plan[i]);
   if (!sent) return lost("sending to the database failed");
-  std::vector<Table> tables;
-  if (auto failure = read_call(plan, cancel, tables)) return *failure;
-  return tables;
+  Reply reply;
+  if (auto failure = read_call(plan, cancel, reply.tables)) return *failure;
+  reply.notices = std::move(notices_);
+  if (notices_left_out_ > 0)
+    reply.notices.push_back("(" + std::to_string(notices_left_out_) + " more notices were left out)");
+  return reply;
 }
 
 }  // namespace db

@@ -98,8 +98,17 @@ class Table {
   std::shared_ptr<pg_result> result_;
 };
 
-// One per statement, or the failure of the call.
-using Outcome = fam::Result<std::vector<Table>>;
+// What a call returned: one table per statement, and what the server said along the way.
+struct Reply {
+  std::vector<Table> tables;
+  // NOTICE and WARNING messages, in order: at most kMaxNotices, each cut to kMaxNoticeBytes, and a
+  // last line saying how many more were left out. A statement can raise millions.
+  std::vector<std::string> notices;
+};
+constexpr std::size_t kMaxNotices = 20;
+constexpr std::size_t kMaxNoticeBytes = 1000;
+
+using Outcome = fam::Result<Reply>;
 
 // What the server learns about its database once, on the first connection.
 struct ServerFacts {

@@ -60,7 +60,7 @@ std::optional<Failure> Database::learn(const CancelToken& cancel) {
                                   Statement::trusted(kTypes)};
   Outcome outcome = pool_->run(statements, cancel);
   if (!outcome) return outcome.failure();
-  const std::vector<Table>& tables = *outcome;
+  const std::vector<Table>& tables = outcome->tables;
   const Table& identity = tables[0];
   facts_.role = std::string(identity.value(0, 0).value_or(""));
   facts_.server_version = std::string(identity.value(0, 1).value_or(""));

@@ -38,8 +38,8 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
     // loses the "hypertable" label.
     const db::Statement hypertables = db::Statement::trusted(kHypertables, {schema});
     db::Outcome outcome = context.database.run({&hypertables, 1}, context.cancel);
-    if (outcome && outcome->front().row_count() > 0 && outcome->front().value(0, 0))
-      hypertable_names = std::string(*outcome->front().value(0, 0));
+    if (outcome && outcome->tables.front().row_count() > 0 && outcome->tables.front().value(0, 0))
+      hypertable_names = std::string(*outcome->tables.front().value(0, 0));
   }
   return run_json_statement(context, db::Statement::trusted(kSql, {schema, hypertable_names}),
                             unknown_schema(schema));

@@ -75,8 +75,9 @@ CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::
   const db::Statement statement = db::Statement::guarded(*verdict, max_rows + 1);
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
   if (!outcome) return outcome.failure();
-  const db::Table& table = outcome->front();
+  const db::Table& table = outcome->tables.front();
   const values::Catalog& catalog = context.database.catalog();
+  notices.insert(notices.begin(), outcome->notices.begin(), outcome->notices.end());
 
   std::string out;
   out.reserve(256 + static_cast<std::size_t>(table.row_count()) * table.column_count() * 12);
@@ -101,7 +102,7 @@ CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::
 CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found) {
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
   if (!outcome) return outcome.failure();
-  const db::Table& table = outcome->front();
+  const db::Table& table = outcome->tables.front();
   auto cell = table.row_count() > 0 && table.column_count() > 0 ? table.value(0, 0) : std::nullopt;
   if (!cell) return invalid(std::move(not_found));
   // PostgreSQL's json output is loosely spaced; the model's context deserves the compact form.

@@ -20,7 +20,7 @@ class FakeSession final : public db::Session {
   explicit FakeSession(Script& script) : script_(script) {}
   db::Outcome run(std::span<const db::Statement>, const db::CancelToken&) override {
     ++script_.runs;
-    if (script_.outcomes.empty()) return std::vector<db::Table>{};
+    if (script_.outcomes.empty()) return db::Reply{};
     db::Outcome next = script_.outcomes.front();
     script_.outcomes.erase(script_.outcomes.begin());
     broken_ = !next;

@@ -76,3 +76,18 @@ TEST_CASE("the benign analytics beside the refused classes still run", "[harmful
     CHECK(result["isError"] == false);
   }
 }
+
+TEST_CASE("NOTICEs reach the caller in the answer, bounded, and never the server's stderr", "[harmful]") {
+  McpClient client;
+  json result = client.call_tool(
+      "query", {{"sql", "SELECT length(to_tsvector('simple', repeat('x', 3000) || ' ' || g)::text) "
+                        "FROM generate_series(1, 100) AS g"}});
+  REQUIRE(result["isError"] == false);
+  const json& notices = result["structuredContent"]["notices"];
+  REQUIRE(notices.size() == 21);  // twenty, then how many more
+  CHECK(notices[0].get<std::string>().find("NOTICE: word is too long") == 0);
+  CHECK(notices[20] == "(80 more notices were left out)");
+  client.close_input();
+  REQUIRE(client.wait_exit() == 0);
+  CHECK(client.stderr_text().find("too long") == std::string::npos);
+}

@@ -15,6 +15,7 @@ class FakeDatabase final : public db::Executor {
   std::optional<fam::Failure> connect_failure;
   std::optional<fam::Failure> run_failure;
   std::vector<db::Table> tables;   // what each run returns
+  std::vector<std::string> notices;
   std::vector<std::string> sent;   // the SQL of every statement run
   std::vector<std::optional<long>> fetch_limits;
 
@@ -27,7 +28,7 @@ class FakeDatabase final : public db::Executor {
       fetch_limits.push_back(statement.fetch_limit());
     }
     if (run_failure) return *run_failure;
-    return tables;
+    return db::Reply{tables, notices};
   }
 
  private:
@@ -77,6 +78,18 @@ TEST_CASE("tools: query fetches one row past max_rows and says when more exist",
   CHECK(answer["rows"] == json::array({{1}, {2}, {3}}));
   CHECK(answer["truncated"] == true);
   CHECK(answer["notices"][0].get<std::string>().find("max_rows=3") != std::string::npos);
+}
+
+TEST_CASE("tools: the database's notices come first among the answer's notices", "[tools]") {
+  Fixture f;
+  f.database.tables = {numbers(3)};
+  f.database.notices = {"WARNING: something to know"};
+  auto result = f.call("query", {{"sql", "SELECT n FROM t"}, {"max_rows", 2}});
+  REQUIRE(result.ok());
+  json notices = json::parse(*result)["notices"];
+  REQUIRE(notices.size() == 2);
+  CHECK(notices[0] == "WARNING: something to know");
+  CHECK(notices[1].get<std::string>().find("max_rows=2") != std::string::npos);
 }
 
 TEST_CASE("tools: arguments outside the schema are the caller's to fix", "[tools]") {
