@@ -18,6 +18,7 @@ enum class FailureKind {
   kUnreachable,   // no connection could be made (database down, tunnel down, login refused)
   kLost,          // the connection broke during the call; the next call reconnects
   kRoleCanWrite,  // the role could change data and serving it was not allowed
+  kLeftBehind,    // statements this server gave up on still run on the database; calls wait for them
   kInternal,      // a bug of ours: an exception caught at the edge of a request
 };
 

@@ -34,6 +34,7 @@ int exit_code(const fam::Failure& failure) {
   switch (failure.kind) {
     case fam::FailureKind::kUnreachable:
     case fam::FailureKind::kLost:
+    case fam::FailureKind::kLeftBehind:
       return failure.message.starts_with("ssh") ? kExitTunnel : kExitDatabase;
     case fam::FailureKind::kRoleCanWrite:
       return kExitWritableRole;

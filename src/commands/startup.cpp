@@ -51,6 +51,7 @@ db::Settings database_settings(const config::Config& config) {
   settings.statement_timeout = std::chrono::seconds(config.statement_timeout_seconds);
   settings.pool_size = config.pool_size;
   settings.allow_writable_role = config.allow_writable_role;
+  settings.warn = [](const std::string& line) { say(line); };
   if (!config.analyst.empty()) settings.application_name += "/" + config.analyst;
   return settings;
 }

@@ -99,6 +99,7 @@ Table Table::make(const std::vector<Column>& columns,
                   const std::vector<std::vector<std::optional<std::string>>>& rows) {
   Table table(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
   std::vector<PGresAttDesc> attributes;
+  attributes.reserve(columns.size());
   for (const Column& column : columns)
     attributes.push_back(PGresAttDesc{const_cast<char*>(column.name.c_str()), 0, 0, 0, column.type, -1, -1});
   PQsetResultAttrs(table.result_.get(), static_cast<int>(attributes.size()), attributes.data());

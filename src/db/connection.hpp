@@ -36,6 +36,7 @@ class Connection final : public Session {
   // Sends the whole plan of the call before the first result is read (one round trip).
   Outcome run(std::span<const Statement> statements, const CancelToken& cancel) override;
   bool reusable() const override;
+  std::optional<int> abandoned_backend() const override { return abandoned_; }
 
  private:
   enum class Until { kSent, kReadable };
@@ -57,6 +58,7 @@ class Connection final : public Session {
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
+  std::optional<int> abandoned_;  // the backend of a statement that did not stop when cancelled
   std::vector<std::string> notices_;  // of the running call
   std::size_t notices_left_out_ = 0;
 };

@@ -43,6 +43,7 @@ std::optional<Failure> Connection::on_deadline(Clock::time_point& deadline, cons
     return std::nullopt;
   }
   broken_ = true;
+  abandoned_ = PQbackendPID(conn_.get());
   if (cancel.cancelled())
     return Failure{FailureKind::kCancelled,
                    "the call was cancelled; its statement did not stop at once, so its connection was dropped",

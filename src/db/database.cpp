@@ -1,7 +1,16 @@
 #include "db/connection.hpp"
 #include "db/pool.hpp"
 
+#include <cstdlib>
+
 namespace db {
+namespace {
+
+constexpr TrustedSql kEndBackends = "SELECT count(pg_terminate_backend(pid)) FROM unnest($1::int[]) AS pid";
+// Terminating is asynchronous: a backend that got the signal may show here once more.
+constexpr TrustedSql kStillRunning = "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])";
+
+}  // namespace
 
 Database::Database(Settings settings) : settings_(std::move(settings)) {
   pool_ = std::make_unique<Pool>(
@@ -41,8 +50,44 @@ std::optional<Failure> Database::role_refusal() const {
 
 Outcome Database::run(std::span<const Statement> statements, const CancelToken& cancel) {
   auto refusal = learned_.load(std::memory_order_acquire) ? role_refusal() : connect(cancel);
+  if (!refusal) refusal = settle_left_behind(cancel);
   if (refusal) return *refusal;
-  return pool_->run(statements, cancel);
+  std::size_t before = pool_->left_behind().size();
+  Outcome outcome = pool_->run(statements, cancel);
+  if (settings_.warn && pool_->left_behind().size() > before)
+    settings_.warn("a statement did not stop when cancelled and may still run on the database (backend " +
+                   std::to_string(pool_->left_behind().back()) + "); asking the database to end it");
+  return outcome;
+}
+
+// Asks the database to end the statements given up on (a role may end its own backends), and
+// refuses the call while too many of them still run.
+std::optional<Failure> Database::settle_left_behind(const CancelToken& cancel) {
+  std::vector<int> pids = pool_->left_behind();
+  if (pids.empty()) return std::nullopt;
+  std::string array = "{";
+  for (int pid : pids) array += (array.size() > 1 ? "," : "") + std::to_string(pid);
+  array += "}";
+  const Statement statements[] = {Statement::trusted(kEndBackends, {array}),
+                                  Statement::trusted(kStillRunning, {array})};
+  Outcome outcome = pool_->run(statements, cancel);
+  if (!outcome) return outcome.failure();
+  std::vector<int> running;
+  const Table& table = outcome->tables[1];
+  for (int row = 0; row < table.row_count(); ++row)
+    running.push_back(std::atoi(std::string(table.value(row, 0).value_or("0")).c_str()));
+  pool_->set_left_behind(running);
+  if (running.size() < settings_.max_left_behind) return std::nullopt;
+  std::string listed;
+  for (int pid : running) listed += (listed.empty() ? "" : ", ") + std::to_string(pid);
+  return Failure{FailureKind::kLeftBehind,
+                 std::to_string(running.size()) +
+                     " statements this server gave up on still run on the database after cancel and terminate "
+                     "(backends " +
+                     listed +
+                     "), each holding a connection and a CPU; new calls wait until they end. Ask the database's "
+                     "administrator to end them",
+                 ""};
 }
 
 }  // namespace db

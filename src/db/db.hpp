@@ -153,6 +153,11 @@ struct Settings {
   std::chrono::seconds connect_timeout{10};
   int pool_size = 4;
   bool allow_writable_role = false;  // else every call fails with kRoleCanWrite
+  // At most this many statements given up on may still run before calls are refused (kLeftBehind):
+  // each holds a connection slot, a CPU and its snapshot for everyone else.
+  std::size_t max_left_behind = 2;
+  // Says something worth a line on stderr (a statement left running on the database).
+  std::function<void(const std::string&)> warn;
 };
 
 // Where a connection string points, as the database host sees it ("" = libpq's default).
@@ -185,6 +190,7 @@ class Database final : public Executor {
  private:
   std::optional<Failure> learn(const CancelToken& cancel);
   std::optional<Failure> role_refusal() const;
+  std::optional<Failure> settle_left_behind(const CancelToken& cancel);
 
   Settings settings_;
   std::unique_ptr<Pool> pool_;

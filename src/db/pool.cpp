@@ -17,8 +17,9 @@ fam::Result<Pool::Taken> Pool::take(const CancelToken& cancel) {
 }
 
 void Pool::give_back(std::unique_ptr<Session> session) {
-  if (!session->reusable()) return;  // dropped: the next call opens a fresh one
   std::lock_guard lock(mutex_);
+  if (auto pid = session->abandoned_backend()) left_behind_.push_back(*pid);
+  if (!session->reusable()) return;  // dropped: the next call opens a fresh one
   if (static_cast<int>(idle_.size()) < capacity_) idle_.push_back(std::move(session));
 }
 
@@ -32,6 +33,16 @@ Outcome Pool::run(std::span<const Statement> statements, const CancelToken& canc
     // A fresh session is never retried, so this ends: each retry consumes an idle session.
     if (!retry || cancel.cancelled()) return outcome;
   }
+}
+
+std::vector<int> Pool::left_behind() const {
+  std::lock_guard lock(mutex_);
+  return left_behind_;
+}
+
+void Pool::set_left_behind(std::vector<int> pids) {
+  std::lock_guard lock(mutex_);
+  left_behind_ = std::move(pids);
 }
 
 std::optional<Failure> Pool::warm(const CancelToken& cancel) {

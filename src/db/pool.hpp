@@ -19,6 +19,9 @@ class Session {
   virtual Outcome run(std::span<const Statement> statements, const CancelToken& cancel) = 0;
   // True when it can serve the next call: open, idle, nothing left over.
   virtual bool reusable() const = 0;
+  // The server process of a statement that did not stop when cancelled, whose connection this
+  // session gave up on: it may still be running there. nullopt when none.
+  virtual std::optional<int> abandoned_backend() const = 0;
 };
 
 // Opens a new session, or says why it cannot (kUnreachable).
@@ -34,6 +37,9 @@ class Pool {
   Outcome run(std::span<const Statement> statements, const CancelToken& cancel);
   // Opens a session now if none is idle, so that connect() can say at once whether one can be had.
   std::optional<Failure> warm(const CancelToken& cancel);
+  // The backends of statements that sessions gave up on, and that may still run. Thread-safe.
+  std::vector<int> left_behind() const;
+  void set_left_behind(std::vector<int> pids);
 
  private:
   struct Taken {
@@ -45,8 +51,9 @@ class Pool {
 
   Opener open_;
   int capacity_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Session>> idle_;
+  std::vector<int> left_behind_;
 };
 
 }  // namespace db

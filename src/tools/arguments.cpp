@@ -44,7 +44,7 @@ std::optional<std::string> check_arguments(const nlohmann::json& arguments, cons
     if (!properties.contains(name)) {
       std::string known;
       for (const auto& [property, unused] : properties.items())
-        known += (known.empty() ? "" : ", ") + property;
+        known.append(known.empty() ? "" : ", ").append(property);
       return "unknown argument '" + name + "' (this tool takes: " + known + ")";
     }
     if (auto wrong = check_value(name, value, properties[name])) return wrong;

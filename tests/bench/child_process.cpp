@@ -20,7 +20,7 @@ namespace bench {
 namespace {
 
 constexpr std::size_t kReadChunk = 1 << 18;     // large results arrive as megabytes: few syscalls
-constexpr std::size_t kStderrKept = 16 * 1024;  // enough for any startup complaint
+constexpr std::size_t kStderrKept = std::size_t{16} * 1024;  // enough for any startup complaint
 
 int millis_until(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -40,6 +40,7 @@ pid_t spawn(const std::vector<std::string>& argv, int in, int out, int err) {
   posix_spawn_file_actions_adddup2(&actions, out, 1);
   posix_spawn_file_actions_adddup2(&actions, err, 2);
   std::vector<char*> raw;
+  raw.reserve(argv.size() + 1);
   for (const auto& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
   raw.push_back(nullptr);
   pid_t pid = -1;

@@ -137,6 +137,7 @@ double direct_rate(const Setup& setup, const Counts& n) {
   auto start = Clock::now();
   {
     std::vector<std::jthread> threads;
+    threads.reserve(kInFlight);
     for (int i = 0; i < kInFlight; ++i) {
       threads.emplace_back([&, i] {
         try {

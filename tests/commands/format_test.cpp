@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-json result(json columns, json rows) {
+json result(const json& columns, json rows) {
   json named = json::array();
   for (const auto& name : columns) named.push_back({{"name", name}, {"type", "text"}});
   return {{"columns", named}, {"rows", rows}, {"row_count", rows.size()}, {"truncated", false}};

@@ -27,6 +27,7 @@ class FakeSession final : public db::Session {
     return next;
   }
   bool reusable() const override { return !broken_; }
+  std::optional<int> abandoned_backend() const override { return std::nullopt; }
 
  private:
   Script& script_;
@@ -96,6 +97,7 @@ TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ
   const db::Statement statements[] = {db::Statement::guarded(*guarded, 11)};
   auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
   std::vector<std::string> sql;
+  sql.reserve(plan.size());
   for (const auto& step : plan) sql.push_back(step.kind == db::Step::Kind::kSync ? "<sync>" : step.sql.substr(0, 24));
   CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config('state", "DECLARE fam_cursor_0 NO ",
                                         "FETCH FORWARD 11 FROM fa", "<sync>", "ROLLBACK", "<sync>", "DISCARD ALL",

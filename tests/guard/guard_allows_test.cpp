@@ -102,8 +102,8 @@ TEST_CASE("guard allows PostGIS and TimescaleDB analytics", "[guard]") {
       "SELECT ST_Distance(a.geom::geography, b.geom::geography) FROM depots a, depots b",
       "SELECT ST_AsGeoJSON(geom) FROM positions LIMIT 10",
       "SELECT id FROM positions WHERE geom && ST_MakeEnvelope(13.0, 52.3, 13.8, 52.7, 4326)",
-      "SELECT ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326)::geography, 500) "
-      "FROM positions p",
+      ("SELECT ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326)::geography, 500) "
+       "FROM positions p"),
       "SELECT ST_Length(ST_MakeLine(geom ORDER BY ts)::geography) FROM positions GROUP BY trip_id",
       "SELECT ST_X(geom), ST_Y(geom) FROM positions",
       "SELECT time_bucket('1 hour', ts) AS hour, avg(speed) FROM positions GROUP BY 1 ORDER BY 1",
@@ -120,8 +120,8 @@ TEST_CASE("guard allows windows, lateral joins, CTEs and grouping", "[guard]") {
       "SELECT vehicle_id, ts, speed - lag(speed) OVER (PARTITION BY vehicle_id ORDER BY ts) FROM positions",
       "SELECT id, row_number() OVER w, rank() OVER w FROM trips WINDOW w AS (ORDER BY distance DESC)",
       "SELECT avg(speed) OVER (ORDER BY ts ROWS BETWEEN 5 PRECEDING AND CURRENT ROW) FROM positions",
-      "SELECT v.id, p.ts FROM vehicles v CROSS JOIN LATERAL "
-      "(SELECT ts FROM positions WHERE vehicle_id = v.id ORDER BY ts DESC LIMIT 1) p",
+      ("SELECT v.id, p.ts FROM vehicles v CROSS JOIN LATERAL "
+       "(SELECT ts FROM positions WHERE vehicle_id = v.id ORDER BY ts DESC LIMIT 1) p"),
       "SELECT v.id, p.* FROM vehicles v LEFT JOIN LATERAL generate_series(1, v.axles) p ON true",
       "WITH recent AS (SELECT * FROM trips WHERE started_at > now() - interval '1 day') "
       "SELECT count(*) FROM recent",

@@ -65,7 +65,7 @@ TEST_CASE("guard finds a denied function at the bottom of a very deep expression
 }
 
 TEST_CASE("guard refuses SQL longer than 256 KiB, saying so", "[guard]") {
-  require_refused("SELECT 1 -- " + std::string(300 * 1024, 'x'), "more than the 262144 the guard reads");
+  require_refused("SELECT 1 -- " + std::string(300UL * 1024, 'x'), "more than the 262144 the guard reads");
 }
 
 TEST_CASE("guard allows a long flat IN list", "[guard]") {

@@ -50,6 +50,7 @@ TEST_CASE("guard gives the right verdicts when called from several threads at on
   constexpr int kCallsPerThread = 500;
   std::vector<int> wrong(kThreads, -1);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back(
         [&wrong, t] { wrong[static_cast<std::size_t>(t)] = count_wrong_verdicts(kCallsPerThread, t); });

@@ -1,6 +1,8 @@
 // Read-only is not harmless (issue 9), against the real PostGIS and, where the sandbox has it,
 // TimescaleDB: each class of hostile query is refused before it reaches the database, and the
 // benign analytics around them still run.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 
 #include "mcp_client.hpp"
@@ -90,4 +92,42 @@ TEST_CASE("NOTICEs reach the caller in the answer, bounded, and never the server
   client.close_input();
   REQUIRE(client.wait_exit() == 0);
   CHECK(client.stderr_text().find("too long") == std::string::npos);
+}
+
+TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new calls while they run", "[harmful]") {
+  McpClient client({"--statement-timeout", "1", "--pool-size", "2"});
+  const std::string slow = "SELECT count(*) FROM generate_series(1, 10000000000) AS s";
+  client.send_call("a", "query", {{"sql", slow}});
+  client.send_call("b", "query", {{"sql", slow}});
+  const std::string running = "FROM pg_stat_activity WHERE application_name = '" + client.application_name() +
+                              "' AND state = 'active' AND query LIKE 'FETCH%'";
+  REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running, "2"));
+  // A stopped backend ignores cancel and terminate alike, as libxml2's XPath evaluation does.
+  const std::string pids = testing::admin_value("SELECT string_agg(pid::text, ',') " + running);
+  std::vector<pid_t> backends;
+  for (std::size_t at = 0; at < pids.size();) {
+    std::size_t comma = std::min(pids.find(',', at), pids.size());
+    backends.push_back(std::stoi(pids.substr(at, comma - at)));
+    at = comma + 1;
+  }
+  for (pid_t backend : backends) REQUIRE(kill(backend, SIGSTOP) == 0);  // the tests run as root, as CI does
+
+  for (const char* id : {"a", "b"}) {
+    std::string why = client.response_to(id)["result"]["content"][0]["text"];
+    CHECK(why.find("did not stop when cancelled") != std::string::npos);
+  }
+  json held = client.call_tool("query", {{"sql", "SELECT 1"}});
+  REQUIRE(held["isError"] == true);
+  std::string why = held["content"][0]["text"];
+  CHECK(why.find("still run on the database") != std::string::npos);
+  CHECK(why.find(std::to_string(backends[0])) != std::string::npos);
+
+  for (pid_t backend : backends) kill(backend, SIGCONT);  // now they take the terminate we sent
+  REQUIRE(testing::admin_value_becomes("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")", "0"));
+  CHECK(client.call_tool("query", {{"sql", "SELECT 1"}})["isError"] == false);
+  client.close_input();
+  REQUIRE(client.wait_exit() == 0);
+  const std::string err = client.stderr_text();
+  INFO(err);
+  CHECK(err.find("did not stop when cancelled and may still run") != std::string::npos);
 }

@@ -24,7 +24,7 @@ std::string temp_file(const std::string& content, mode_t mode) {
 }  // namespace
 
 TEST_CASE("unknown options and malformed values exit 2 with one line", "[startup]") {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--bogus"}, {"--max-rows", "many"}, {"--max-rows", "0"}, {"--statement-timeout", "-1"}, {}}) {
     McpClient client(args, true);
     CHECK(client.wait_exit() == 2);

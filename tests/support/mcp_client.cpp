@@ -70,6 +70,7 @@ McpClient::McpClient(std::vector<std::string> args, bool bare) {
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   std::vector<char*> raw;
+  raw.reserve(argv.size() + 1);
   for (auto& a : argv) raw.push_back(a.data());
   raw.push_back(nullptr);
   if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ) != 0)
@@ -204,9 +205,8 @@ int McpClient::wait_exit(std::chrono::seconds limit) {
 std::string McpClient::stderr_text() {
   char chunk[4096];
   ssize_t n;
-  std::string text;
-  while ((n = read(err_, chunk, sizeof chunk)) > 0) text.append(chunk, static_cast<std::size_t>(n));
-  return text;
+  while ((n = read(err_, chunk, sizeof chunk)) > 0) stderr_.append(chunk, static_cast<std::size_t>(n));
+  return stderr_;
 }
 
 void McpClient::send_signal(int signal) {

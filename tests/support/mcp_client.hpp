@@ -62,6 +62,7 @@ class McpClient {
   void send_signal(int signal);
   // Waits for the process to exit; its exit status. Fails the test if it does not exit in `limit`.
   int wait_exit(std::chrono::seconds limit = std::chrono::seconds(60));
+  // Everything the server wrote on stderr so far (kept: each call returns it all).
   std::string stderr_text();
   bool stdout_closed();
   // Everything written to stdout until it is closed (for the terminal commands, which print text).
@@ -74,6 +75,7 @@ class McpClient {
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;
   std::string buffer_;
+  std::string stderr_;
   std::vector<json> pending_;
   int next_id_ = 1000;
   std::string analyst_;

@@ -140,6 +140,7 @@ TEST_CASE("several libpq connections query through one tunnel at once", "[tunnel
   constexpr int kClients = 6;
   std::vector<std::string> got(kClients);
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {  // no Catch2 macros in these threads: got[i] is checked below
       auto conn = f.open_through();

@@ -42,6 +42,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
@@ -180,7 +181,7 @@ KeyPair make_key(const std::string& dir, const std::string& name, const std::str
   return {path, pub};
 }
 
-SshServer::SshServer(SshServerOptions options) : port_(free_port()), user_(current_user()) {
+SshServer::SshServer(const SshServerOptions& options) : port_(free_port()), user_(current_user()) {
   if (geteuid() == 0) mkdir("/run/sshd", 0755);  // sshd's privilege-separation directory
   std::string config = "Port " + std::to_string(port_) + "\nListenAddress 127.0.0.1\n";
   for (const auto& type : options.host_key_types) {
@@ -375,9 +376,11 @@ std::string read_to_eof(int fd) {
 // it parses an ECDSA private key file, in gen_publickey_from_ecdsa_openssh_priv_data() (libssh2
 // issue #2079). The tunnel cannot avoid it for ECDSA identity files; nothing else is suppressed.
 // libcrypto has no frame pointers, so the suppression needs the slow unwinder to see libssh2.
-extern "C" const char* __lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier)
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): name fixed by the runtime
+extern "C" const char* __lsan_default_suppressions() {
   return "leak:libssh2_userauth_publickey_fromfile_ex\n";
 }
-extern "C" const char* __asan_default_options() {  // NOLINT(bugprone-reserved-identifier)
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): name fixed by the runtime
+extern "C" const char* __asan_default_options() {
   return "fast_unwind_on_malloc=0";
 }

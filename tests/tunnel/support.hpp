@@ -73,7 +73,7 @@ struct SshServerOptions {
 // (privilege separation needs /run/sshd) and as a normal user.
 class SshServer {
  public:
-  explicit SshServer(SshServerOptions options = {});
+  explicit SshServer(const SshServerOptions& options = {});
   ~SshServer();
   SshServer(const SshServer&) = delete;
   SshServer& operator=(const SshServer&) = delete;

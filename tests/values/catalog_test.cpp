@@ -3,7 +3,6 @@
 #include "support.hpp"
 
 using values::Catalog;
-using values::TypeRow;
 
 TEST_CASE("values catalog names built-in types like format_type", "[values]") {
   const Catalog catalog;
