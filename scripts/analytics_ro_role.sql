@@ -11,6 +11,7 @@
 --
 -- Optional psql variables (defaults in brackets):
 --   statement_timeout [30s]   idle_in_transaction_session_timeout [60s]   connection_limit [10]
+--   work_mem [32MB]           temp_file_limit [1GB]
 --
 -- Defence in depth: the MCP server already runs every query in a READ ONLY transaction
 -- behind its SQL guard; this role makes the database itself refuse writes too.
@@ -28,6 +29,14 @@ SET client_min_messages = warning;
 \if :{?connection_limit}
 \else
   \set connection_limit 10
+\endif
+\if :{?work_mem}
+\else
+  \set work_mem 32MB
+\endif
+\if :{?temp_file_limit}
+\else
+  \set temp_file_limit 1GB
 \endif
 
 -- The schemas the role reads must exist: granting on nothing would "succeed" silently.
@@ -63,6 +72,19 @@ ALTER ROLE analytics_ro SET statement_timeout = :'statement_timeout';
 ALTER ROLE analytics_ro SET idle_in_transaction_session_timeout = :'idle_in_transaction_session_timeout';
 -- Do not wait behind a DDL lock forever (e.g. during a REFRESH MATERIALIZED VIEW).
 ALTER ROLE analytics_ro SET lock_timeout = '10s';
+-- Memory per sort or hash, and temporary files per session: a model's cross join spills to disk
+-- until temp_file_limit stops it, instead of filling the disk the production database writes to.
+ALTER ROLE analytics_ro SET work_mem = :'work_mem';
+-- temp_file_limit may be set for a role only by a superuser: anyone else is told so, and the rest
+-- of the script still applies.
+SET fam.temp_file_limit = :'temp_file_limit';
+DO $$
+BEGIN
+  EXECUTE format('ALTER ROLE analytics_ro SET temp_file_limit = %L', current_setting('fam.temp_file_limit'));
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE WARNING 'temp_file_limit for analytics_ro needs a superuser: run ALTER ROLE analytics_ro SET temp_file_limit = ''%'' as one', current_setting('fam.temp_file_limit');
+END
+$$;
 
 -- Database level: start from nothing, then allow connecting only. (PUBLIC's default
 -- TEMPORARY privilege still applies; a read-only transaction cannot create temp tables,
@@ -118,11 +140,31 @@ DO $$
 DECLARE
   s text;
 BEGIN
-  FOREACH s IN ARRAY ARRAY['timescaledb_information', 'timescaledb_experimental'] LOOP
+  FOREACH s IN ARRAY ARRAY['timescaledb_information'] LOOP
     IF to_regnamespace(s) IS NOT NULL THEN
       EXECUTE format('GRANT USAGE ON SCHEMA %I TO analytics_ro', s);
       EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO analytics_ro', s);
     END IF;
+  END LOOP;
+END
+$$;
+
+-- Extensions' internals (TimescaleDB's _timescaledb_* schemas, timescaledb_experimental): some of
+-- their functions change data or take exclusive locks even in a read-only transaction. Remove any
+-- direct grant. PostgreSQL grants EXECUTE on functions to PUBLIC, and no role can be taken out of
+-- PUBLIC, so the MCP server's guard is what refuses them (docs/GUARD.md); a DBA who wants this
+-- layer too can REVOKE EXECUTE … FROM PUBLIC on those schemas after checking that nothing else
+-- relies on it.
+DO $$
+DECLARE
+  s text;
+BEGIN
+  FOR s IN
+    SELECT nspname FROM pg_namespace
+    WHERE nspname LIKE '\_timescaledb%' OR nspname = 'timescaledb_experimental'
+  LOOP
+    EXECUTE format('REVOKE ALL ON SCHEMA %I FROM analytics_ro', s);
+    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM analytics_ro', s);
   END LOOP;
 END
 $$;

@@ -34,6 +34,21 @@ WHERE n.nspname IN ('tracksolid', 'reporting') AND has_schema_privilege(n.oid, '
 GROUP BY n.nspname ORDER BY n.nspname
 )SQL";
 
+// The limits the role carries into every session of its own (scripts/analytics_ro_role.sql).
+constexpr db::TrustedSql kRoleLimits = R"SQL(
+SELECT rolconnlimit, current_setting('temp_file_limit'), current_setting('work_mem')
+FROM pg_roles WHERE rolname = current_user
+)SQL";
+
+// Statements of this role that outlived twice the statement timeout: they ignore cancel (one of
+// ours left behind, or anyone's).
+constexpr db::TrustedSql kStuck = R"SQL(
+SELECT pid FROM pg_stat_activity
+WHERE usename = current_user AND pid <> pg_backend_pid() AND state = 'active'
+  AND now() - query_start > $1::int * interval '2 seconds'
+ORDER BY pid
+)SQL";
+
 constexpr db::TrustedSql kExtensions = R"SQL(
 SELECT extname, extversion FROM pg_extension WHERE extname IN ('postgis', 'timescaledb') ORDER BY extname
 )SQL";
@@ -42,7 +57,8 @@ SELECT extname, extversion FROM pg_extension WHERE extname IN ('postgis', 'times
 const std::vector<std::string> kTunnelChecks = {"ssh config", "DNS",       "TCP",
                                                 "host key",   "SSH login", "forward"};
 const std::vector<std::string> kDatabaseChecks = {"database login", "read-only role", "least privilege",
-                                                  "data access", "extensions"};
+                                                  "role limits",    "stuck statements", "data access",
+                                                  "extensions"};
 
 constexpr const char* kSkipped = "(after a failed check)";
 
@@ -127,7 +143,33 @@ std::string rows_joined(const db::Table& table, const std::string& separator) {
   return joined;
 }
 
-void check_role(db::Database& database, Report& report) {
+void check_limits(const db::Table& limits, const std::string& role, Report& report) {
+  bool connections = limits.row_count() > 0 && limits.value(0, 0) != "-1";
+  bool temp_files = limits.row_count() > 0 && limits.value(0, 1) != "-1";
+  if (connections && temp_files)
+    return (void)report.line("role limits", true,
+                             "CONNECTION LIMIT " + std::string(*limits.value(0, 0)) + ", temp_file_limit " +
+                                 std::string(*limits.value(0, 1)) + ", work_mem " +
+                                 std::string(limits.value(0, 2).value_or("?")));
+  report.line("role limits", false,
+              role + " has no " + (connections ? "temp_file_limit" : "CONNECTION LIMIT") +
+                  ": one runaway client can " + (connections ? "fill the database's disk" : "take every connection") +
+                  "; run scripts/bootstrap_analytics_ro.sh as a superuser on the database host");
+}
+
+void check_stuck(const db::Table& stuck, const std::string& role, int timeout_seconds, Report& report) {
+  if (stuck.row_count() == 0)
+    return (void)report.line("stuck statements", true,
+                             "none of " + role + "'s statements has run past twice the statement timeout (" +
+                                 std::to_string(2 * timeout_seconds) + " s)");
+  report.line("stuck statements", false,
+              std::to_string(stuck.row_count()) + " statements of " + role + " have run past twice the statement " +
+                  "timeout and ignore cancel (backends " + rows_joined(stuck, ", ") +
+                  "), each holding a connection and a CPU; ask the database's administrator to end them "
+                  "(pg_terminate_backend, or a restart if they ignore it)");
+}
+
+void check_role(db::Database& database, int timeout_seconds, Report& report) {
   const db::ServerFacts& facts = database.facts();
   bool read_only = facts.write_privileges.empty();
   report.line("read-only role", read_only,
@@ -137,12 +179,13 @@ void check_role(db::Database& database, Report& report) {
                         "; run scripts/bootstrap_analytics_ro.sh on the database host, or connect as "
                         "analytics_ro");
   const db::Statement statements[] = {db::Statement::trusted(kExtraPowers), db::Statement::trusted(kReadable),
-                                      db::Statement::trusted(kExtensions)};
+                                      db::Statement::trusted(kExtensions), db::Statement::trusted(kRoleLimits),
+                                      db::Statement::trusted(kStuck, {std::to_string(timeout_seconds)})};
   db::CancelToken never;
   db::Outcome outcome = database.run(statements, never);
   if (!outcome) {
     report.line("least privilege", false, outcome.failure().message);
-    return report.skip({"data access", "extensions"}, kSkipped);
+    return report.skip({"role limits", "stuck statements", "data access", "extensions"}, kSkipped);
   }
   std::string extra = rows_joined(outcome->tables[0], "; ");
   report.line("least privilege", extra.empty(),
@@ -150,6 +193,8 @@ void check_role(db::Database& database, Report& report) {
                             : facts.role + " " + extra +
                                   "; run scripts/analytics_ro_role.sql (or REVOKE those) on "
                                   "the database host");
+  check_limits(outcome->tables[3], facts.role, report);
+  check_stuck(outcome->tables[4], facts.role, timeout_seconds, report);
   std::string readable = rows_joined(outcome->tables[1], ", ");
   report.line("data access", !readable.empty(),
               readable.empty() ? facts.role +
@@ -197,7 +242,7 @@ int doctor(const config::Config& config) {
   }
   report.line("database login", true,
               "as " + database.facts().role + " on PostgreSQL " + database.facts().server_version);
-  check_role(database, report);
+  check_role(database, config.statement_timeout_seconds, report);
   return report.finish();
 }
 

@@ -103,14 +103,32 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
   CommandRun run = run_command({"doctor"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  for (const char* check : {"configuration", "database login", "read-only role", "least privilege",
-                            "data access", "extensions"}) {
+  for (const char* check : {"configuration", "database login", "read-only role", "least privilege", "role limits",
+                            "stuck statements", "data access", "extensions"}) {
     INFO(check);
     CHECK(doctor_status(run, check) == "ok");
   }
   CHECK(doctor_status(run, "SSH tunnel") == "skip");
   CHECK(doctor_line(run, "extensions").find("postgis") != std::string::npos);
   CHECK(doctor_line(run, "data access").find("tracksolid") != std::string::npos);
+  CHECK(doctor_line(run, "role limits").find("CONNECTION LIMIT 10, temp_file_limit 1GB") != std::string::npos);
+}
+
+TEST_CASE("doctor names the statements of the role that ignore cancel", "[commands][doctor]") {
+  McpClient client;
+  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"}});
+  const std::string running = "FROM pg_stat_activity WHERE application_name = '" + client.application_name() +
+                              "' AND state = 'active' AND query LIKE 'FETCH%'";
+  REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running, "1"));
+  const std::string pid = testing::admin_value("SELECT pid " + running);
+  REQUIRE(kill(std::stoi(pid), SIGSTOP) == 0);  // ignores cancel from now on; the tests run as root
+  REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running + " AND now() - query_start > interval '2 s'", "1"));
+  CommandRun run = run_command({"doctor", "--statement-timeout", "1"});
+  kill(std::stoi(pid), SIGCONT);
+  INFO(run.out);
+  CHECK(run.exit_code == 1);
+  CHECK(doctor_status(run, "stuck statements") == "FAIL");
+  CHECK(doctor_line(run, "stuck statements").find(pid) != std::string::npos);
 }
 
 TEST_CASE("doctor reports a missing database URL as a failed configuration", "[commands][doctor]") {
