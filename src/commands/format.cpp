@@ -41,12 +41,26 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
+// The header and each column's width; the rows are laid out again as they are printed, so that
+// the cells of a large result are never all held as strings at once.
 struct Grid {
   std::vector<std::string> header;
-  std::vector<std::vector<std::string>> cells;
-  std::vector<std::vector<bool>> numeric;
   std::vector<std::size_t> widths;
 };
+
+struct Row {
+  std::vector<std::string> cells;
+  std::vector<bool> numeric;
+};
+
+Row row_cells(const json& row, std::size_t columns) {
+  Row out;
+  for (std::size_t i = 0; i < row.size() && i < columns; ++i) {
+    out.cells.push_back(one_line(cell_text(row[i])));
+    out.numeric.push_back(row[i].is_number());
+  }
+  return out;
+}
 
 Grid layout(const json& result) {
   Grid grid;
@@ -55,13 +69,9 @@ Grid layout(const json& result) {
     grid.widths.push_back(display_width(grid.header.back()));
   }
   for (const auto& row : result.at("rows")) {
-    auto& cells = grid.cells.emplace_back();
-    auto& numeric = grid.numeric.emplace_back();
-    for (std::size_t i = 0; i < row.size() && i < grid.widths.size(); ++i) {
-      cells.push_back(one_line(cell_text(row[i])));
-      numeric.push_back(row[i].is_number());
-      grid.widths[i] = std::max(grid.widths[i], display_width(cells.back()));
-    }
+    Row cells = row_cells(row, grid.widths.size());
+    for (std::size_t i = 0; i < cells.cells.size(); ++i)
+      grid.widths[i] = std::max(grid.widths[i], display_width(cells.cells[i]));
   }
   return grid;
 }
@@ -98,9 +108,11 @@ std::string format_table(const json& result) {
   for (std::size_t i = 0; i < grid.widths.size(); ++i)
     out += (i == 0 ? "" : "+") + std::string(grid.widths[i] + 2, '-');
   out += "\n";
-  for (std::size_t r = 0; r < grid.cells.size(); ++r)
-    out += table_line(grid.cells[r], grid.numeric[r], grid.widths);
-  std::size_t rows = grid.cells.size();
+  for (const auto& row : result.at("rows")) {
+    Row cells = row_cells(row, grid.widths.size());
+    out += table_line(cells.cells, cells.numeric, grid.widths);
+  }
+  std::size_t rows = result.at("rows").size();
   return out + "(" + std::to_string(rows) + (rows == 1 ? " row)\n" : " rows)\n");
 }
 

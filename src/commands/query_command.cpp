@@ -12,22 +12,15 @@
 namespace commands {
 namespace {
 
-std::string render(const nlohmann::json& result, config::Format format) {
-  switch (format) {
-    case config::Format::kCsv:
-      return format_csv(result);
-    case config::Format::kJson:
-      return result.dump(2) + "\n";
-    case config::Format::kTable:
-      break;
-  }
-  return format_table(result);
-}
-
-// Notes for the person at the terminal go to stderr, so that the rows can be piped. The tool's own
-// notices already say when and why rows were cut.
-void say_notes(const nlohmann::json& result) {
+// The rows as text, and the notes for the person at the terminal, which go to stderr so that the
+// rows can be piped (the tool's own notices say when and why rows were cut). JSON is the tool's
+// result as it is, notices inside: no tree of it is ever built, so it costs no more than the answer.
+std::string render(std::string answer, config::Format format) {
+  if (format == config::Format::kJson) return answer + "\n";
+  nlohmann::json result = nlohmann::json::parse(answer);
+  answer = {};  // the tree is the text's only reader from here on
   for (const auto& notice : result.value("notices", nlohmann::json::array())) say(notice.get<std::string>());
+  return format == config::Format::kCsv ? format_csv(result) : format_table(result);
 }
 
 int exit_code(const fam::Failure& failure) {
@@ -69,10 +62,8 @@ int query(const config::Config& config) {
     say(answer.failure().message);
     return exit_code(answer.failure());
   }
-  nlohmann::json result = nlohmann::json::parse(*answer);
-  std::string text = render(result, config.format);
+  std::string text = render(std::move(*answer), config.format);
   std::fwrite(text.data(), 1, text.size(), stdout);
-  say_notes(result);
   return std::fflush(stdout) == 0 ? 0 : kExitFailed;
 }
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
@@ -85,12 +86,12 @@ bool CancelToken::cancelled() const {
 }
 
 Statement Statement::trusted(TrustedSql sql, std::vector<std::string> params) {
-  return Statement(std::string(sql.text()), std::move(params), std::nullopt);
+  return Statement(std::string(sql.text()), std::move(params), std::nullopt, std::nullopt);
 }
 
-Statement Statement::guarded(const guard::GuardedSql& sql, long row_limit) {
+Statement Statement::guarded(const guard::GuardedSql& sql, RowBudget budget) {
   bool cursor = sql.kind() == guard::StatementKind::kQuery;
-  return Statement(sql.text(), {}, cursor ? std::optional<long>(row_limit) : std::nullopt);
+  return Statement(sql.text(), {}, cursor ? std::optional<long>(budget.rows) : std::nullopt, budget);
 }
 
 Table::Table(pg_result* result) : result_(result, PQclear) {}
@@ -124,6 +125,15 @@ std::string_view Table::column_name(int column) const {
 }
 values::Oid Table::column_type(int column) const {
   return PQftype(result_.get(), column);
+}
+
+std::optional<std::size_t> Table::omitted_size(int row, int column) const {
+  if (!extras_) return std::nullopt;
+  // Recorded in (row, column) order as the rows arrived.
+  auto found = std::lower_bound(extras_->omitted.begin(), extras_->omitted.end(), std::pair(row, column),
+                                [](const auto& entry, const auto& at) { return entry.first < at; });
+  if (found == extras_->omitted.end() || found->first != std::pair(row, column)) return std::nullopt;
+  return found->second;
 }
 
 std::optional<std::string_view> Table::value(int row, int column) const {

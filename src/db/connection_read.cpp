@@ -73,6 +73,62 @@ std::optional<Failure> Connection::wait(Until until, Clock::time_point& deadline
   }
 }
 
+// Keeps the rows of a result read one at a time, within a budget; the rest are dropped as they
+// arrive, so a call holds at most the budget however wide or many its rows are.
+class RowCollector {
+ public:
+  explicit RowCollector(const RowBudget& budget) : budget_(budget), extras_(std::make_shared<Table::Extras>()) {}
+
+  // A PGRES_SINGLE_TUPLE's row (or each row of a whole result, if single-row mode was refused).
+  void add(const PGresult* result, int row) {
+    if (extras_->cut) return;
+    if (!kept_) kept_.reset(PQcopyResult(result, PG_COPYRES_ATTRS));
+    const int columns = PQnfields(result);
+    std::size_t bytes = 0;
+    for (int c = 0; c < columns; ++c) bytes += kept_size(result, row, c);
+    if (bytes_ + bytes > budget_.bytes) {
+      extras_->cut = true;
+      return;
+    }
+    const int at = PQntuples(kept_.get());
+    for (int c = 0; c < columns; ++c) keep(result, row, c, at);
+    bytes_ += bytes;
+  }
+
+  // The closing PGRES_TUPLES_OK.
+  Table finish(ResultPtr last) {
+    for (int row = 0; row < PQntuples(last.get()); ++row) add(last.get(), row);
+    Table table(kept_ ? kept_.release() : last.release());
+    table.extras_ = extras_;
+    return table;
+  }
+
+ private:
+  std::size_t kept_size(const PGresult* result, int row, int column) const {
+    auto length = static_cast<std::size_t>(PQgetlength(result, row, column));
+    return length > budget_.value_bytes ? 0 : length;
+  }
+
+  void keep(const PGresult* result, int row, int column, int at) {
+    if (PQgetisnull(result, row, column)) {
+      PQsetvalue(kept_.get(), at, column, nullptr, -1);
+      return;
+    }
+    auto length = static_cast<std::size_t>(PQgetlength(result, row, column));
+    if (length > budget_.value_bytes) {
+      extras_->omitted.push_back({{at, column}, length});
+      PQsetvalue(kept_.get(), at, column, const_cast<char*>(""), 0);
+      return;
+    }
+    PQsetvalue(kept_.get(), at, column, PQgetvalue(result, row, column), static_cast<int>(length));
+  }
+
+  RowBudget budget_;
+  ResultPtr kept_;
+  std::size_t bytes_ = 0;
+  std::shared_ptr<Table::Extras> extras_;
+};
+
 namespace {
 
 // Reads the replies of a plan's steps, keeping the first failure.
@@ -90,13 +146,22 @@ class Replies {
 
  private:
   bool query(const Step& step, std::vector<Table>& tables) {
+    std::optional<RowCollector> rows;
+    if (step.budget) {
+      // Now, before anything of this query is read: libpq accepts it only then.
+      PQsetSingleRowMode(conn_);
+      rows.emplace(*step.budget);
+    }
     for (;;) {
       if (auto f = wait_()) return fail(std::move(*f), true);
       ResultPtr result(PQgetResult(conn_));
       if (!result) return true;
       switch (PQresultStatus(result.get())) {
+        case PGRES_SINGLE_TUPLE:
+          if (rows) rows->add(result.get(), 0);
+          break;
         case PGRES_TUPLES_OK:
-          if (step.table) tables.emplace_back(result.release());
+          if (step.table) tables.push_back(rows ? rows->finish(std::move(result)) : Table(result.release()));
           break;
         case PGRES_COMMAND_OK:
         case PGRES_PIPELINE_ABORTED:  // an earlier statement's failure says why

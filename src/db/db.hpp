@@ -55,25 +55,36 @@ class TrustedSql {
   const char* text_;
 };
 
+// How much of a user statement's result this process holds, at most, however wide its rows: rows
+// arrive one at a time, and those past the budget are read and dropped at once.
+struct RowBudget {
+  long rows = 1000;                      // fetched through the cursor
+  std::size_t bytes = 8u << 20;          // of values kept, in PostgreSQL's text form
+  std::size_t value_bytes = 64u << 10;   // a longer value is left out (Table::omitted_size)
+};
+
 // One statement of a call. Sent with the extended protocol, which cannot carry a second statement.
 class Statement {
  public:
   // The server's own SQL with $1, $2 … as text.
   static Statement trusted(TrustedSql sql, std::vector<std::string> params = {});
-  // User SQL, of which at most `row_limit` rows are fetched (through a cursor when the statement
-  // allows one; EXPLAIN does not and returns its few rows whole).
-  static Statement guarded(const guard::GuardedSql& sql, long row_limit);
+  // User SQL, read within `budget` (through a cursor when the statement allows one; EXPLAIN does
+  // not and returns its few rows whole).
+  static Statement guarded(const guard::GuardedSql& sql, RowBudget budget);
 
   const std::string& sql() const { return sql_; }
   const std::vector<std::string>& params() const { return params_; }
   std::optional<long> fetch_limit() const { return fetch_limit_; }
+  const std::optional<RowBudget>& budget() const { return budget_; }
 
  private:
-  Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit)
-      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit) {}
+  Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit,
+            std::optional<RowBudget> budget)
+      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit), budget_(budget) {}
   std::string sql_;
   std::vector<std::string> params_;
   std::optional<long> fetch_limit_;
+  std::optional<RowBudget> budget_;  // set for user SQL: read row by row within it
 };
 
 // The rows of one statement, in PostgreSQL's text format.
@@ -94,8 +105,20 @@ class Table {
   values::Oid column_type(int column) const;
   std::optional<std::string_view> value(int row, int column) const;  // nullopt for SQL NULL
 
+  // Read within a RowBudget: the size of a value left out for being over the budget's value_bytes
+  // (its value() is then ""), or nullopt.
+  std::optional<std::size_t> omitted_size(int row, int column) const;
+  // True when rows after the last one here were read and dropped to stay within the byte budget.
+  bool cut_for_size() const { return extras_ && extras_->cut; }
+
  private:
+  friend class RowCollector;
+  struct Extras {
+    std::vector<std::pair<std::pair<int, int>, std::size_t>> omitted;  // (row, column) -> size
+    bool cut = false;
+  };
   std::shared_ptr<pg_result> result_;
+  std::shared_ptr<Extras> extras_;
 };
 
 // What a call returned: one table per statement, and what the server said along the way.

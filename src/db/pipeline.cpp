@@ -19,11 +19,11 @@ std::string millis(std::chrono::milliseconds ms) {
 }
 
 Step query(std::string sql, std::vector<std::string> params = {}) {
-  return Step{Step::Kind::kQuery, std::move(sql), std::move(params), 0, std::nullopt};
+  return Step{Step::Kind::kQuery, std::move(sql), std::move(params), 0, std::nullopt, std::nullopt};
 }
 
 Step sync() {
-  return Step{Step::Kind::kSync, "", {}, 0, std::nullopt};
+  return Step{Step::Kind::kSync, "", {}, 0, std::nullopt, std::nullopt};
 }
 
 // A statement with a fetch limit is read through a cursor: the only libpq-level way to stop a
@@ -32,6 +32,7 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
   if (!statement.fetch_limit()) {
     plan.push_back(query(statement.sql(), statement.params()));
     plan.back().table = index;
+    plan.back().budget = statement.budget();
     return;
   }
   const std::string cursor = "fam_cursor_" + std::to_string(index);
@@ -41,6 +42,7 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
   plan.push_back(query("FETCH FORWARD " + std::to_string(*statement.fetch_limit()) + " FROM " + cursor));
   plan.back().position_offset = static_cast<int>(prefix.size());
   plan.back().table = index;
+  plan.back().budget = statement.budget();
 }
 
 }  // namespace

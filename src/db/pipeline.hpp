@@ -20,6 +20,7 @@ struct Step {
   std::vector<std::string> params;  // $1, $2 … as text
   int position_offset = 0;          // characters our wrapping put before user SQL (error positions)
   std::optional<std::size_t> table;  // its rows are the call's table number …
+  std::optional<RowBudget> budget;   // … read one at a time, within this budget
 };
 
 // BEGIN READ ONLY · SET LOCAL (set_config ×8) · each statement (DECLARE + FETCH for a cursor) ·

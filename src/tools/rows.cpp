@@ -17,21 +17,29 @@ void write_columns(std::string& out, const db::Table& table, const values::Catal
   out += ']';
 }
 
+void write_omitted(std::string& out, std::size_t bytes, std::string_view form) {
+  values::append_json_string(out, "[value omitted: " + std::to_string(bytes) + " bytes" + std::string(form) +
+                                      ", over the per-value limit; select a part of it, e.g. left(col, 1000), "
+                                      "octet_length(col) or ST_Simplify(geom, …)]");
+}
+
 // Appends one value; one larger than the limit is replaced by a note on how to select less of it.
-void write_value(std::string& out, std::optional<std::string_view> text, values::Oid type,
-                 const values::Catalog& catalog, std::size_t max_value_bytes) {
+// The database layer left out values over the limit before they were copied; escaping can still
+// grow one that was under it.
+void write_value(std::string& out, const db::Table& table, int row, int column, const values::Catalog& catalog,
+                 std::size_t max_value_bytes) {
+  if (auto omitted = table.omitted_size(row, column)) return write_omitted(out, *omitted, "");
+  auto text = table.value(row, column);
   if (!text) {
     out += "null";
     return;
   }
   std::size_t start = out.size();
-  values::append_json(out, *text, type, catalog);
+  values::append_json(out, *text, table.column_type(column), catalog);
   if (out.size() - start <= max_value_bytes) return;
   std::size_t written = out.size() - start;
   out.resize(start);
-  values::append_json_string(out, "[value omitted: " + std::to_string(written) +
-                                      " bytes as JSON, over the per-value limit; select a part of it, "
-                                      "e.g. left(col, 1000), octet_length(col) or ST_Simplify(geom, …)]");
+  write_omitted(out, written, " as JSON");
 }
 
 // Writes the rows that fit; returns how many.
@@ -48,7 +56,7 @@ int write_rows(std::string& out, const db::Table& table, const values::Catalog& 
     out += r ? ",[" : "[";
     for (int c = 0; c < table.column_count(); ++c) {
       if (c) out += ',';
-      write_value(out, table.value(r, c), table.column_type(c), catalog, limits.max_value_bytes);
+      write_value(out, table, r, c, catalog, limits.max_value_bytes);
     }
     out += ']';
   }
@@ -72,7 +80,8 @@ CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::
   guard::Verdict verdict = guard::check(sql);
   if (!verdict) return verdict.failure();
   // One row more than asked tells us, without counting, that the result was cut.
-  const db::Statement statement = db::Statement::guarded(*verdict, max_rows + 1);
+  const db::RowBudget budget{max_rows + 1, context.limits.max_result_bytes, context.limits.max_value_bytes};
+  const db::Statement statement = db::Statement::guarded(*verdict, budget);
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
   if (!outcome) return outcome.failure();
   const db::Table& table = outcome->tables.front();
@@ -84,8 +93,8 @@ CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::
   out += '{';
   write_columns(out, table, catalog);
   int written = write_rows(out, table, catalog, max_rows, context.limits);
-  bool more_rows = table.row_count() > written;
-  if (written < std::min<long>(table.row_count(), max_rows)) {
+  bool more_rows = table.row_count() > written || table.cut_for_size();
+  if (table.cut_for_size() || written < std::min<long>(table.row_count(), max_rows)) {
     notices.push_back("the result was cut at " + std::to_string(written) + " rows to stay within " +
                       std::to_string(context.limits.max_result_bytes >> 10) +
                       " KiB; select fewer columns or aggregate");

@@ -94,7 +94,7 @@ TEST_CASE("pool: a database that cannot be reached says so, and warm() asks at o
 TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ ONLY and ROLLBACK", "[db]") {
   auto guarded = guard::check("SELECT 1");
   REQUIRE(guarded.ok());
-  const db::Statement statements[] = {db::Statement::guarded(*guarded, 11)};
+  const db::Statement statements[] = {db::Statement::guarded(*guarded, db::RowBudget{11, 1000, 100})};
   auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
   std::vector<std::string> sql;
   sql.reserve(plan.size());
@@ -103,13 +103,14 @@ TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ
                                         "FETCH FORWARD 11 FROM fa", "<sync>", "ROLLBACK", "<sync>", "DISCARD ALL",
                                         "<sync>"});
   CHECK(plan[3].table == 0u);
+  CHECK(plan[3].budget->bytes == 1000u);  // the rows are read one at a time, within the budget
   CHECK(plan[2].position_offset == static_cast<int>(plan[2].sql.size() - 8));  // all but "SELECT 1"
 }
 
 TEST_CASE("pipeline: EXPLAIN is sent whole, without a cursor", "[db]") {
   auto guarded = guard::check("EXPLAIN SELECT 1");
   REQUIRE(guarded.ok());
-  const db::Statement statements[] = {db::Statement::guarded(*guarded, 11)};
+  const db::Statement statements[] = {db::Statement::guarded(*guarded, db::RowBudget{11, 1000, 100})};
   auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
   CHECK(plan[2].sql == "EXPLAIN SELECT 1");
   CHECK(plan[2].table == 0u);

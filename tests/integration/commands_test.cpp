@@ -225,3 +225,17 @@ TEST_CASE("doctor names at most three ways a superuser could write, and the fix"
   CHECK(line.find("bootstrap_analytics_ro.sh") != std::string::npos);
   CHECK(line.size() < 300);
 }
+
+TEST_CASE("query holds no more than the answer's budget in any format", "[commands][memory]") {
+  for (const char* format : {"table", "csv", "json"}) {
+    CommandRun run = run_command({"query", "SELECT g, md5(g::text) FROM generate_series(1, 100000) AS g",
+                                  "--max-rows", "100000", "--format", format});
+    INFO(format << ": peak RSS " << run.peak_rss_kib / 1024 << " MiB");
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.out.size() > 3'000'000);
+    REQUIRE(run.peak_rss_kib > 0);  // read while it waited for us to take its output
+#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer's shadow memory makes RSS meaningless
+    CHECK(run.peak_rss_kib < 64 * 1024);
+#endif
+  }
+}

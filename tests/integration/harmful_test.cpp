@@ -131,3 +131,40 @@ TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new c
   INFO(err);
   CHECK(err.find("did not stop when cancelled and may still run") != std::string::npos);
 }
+
+TEST_CASE("the server's memory stays bounded however wide, long or noisy the result", "[harmful][memory]") {
+  McpClient client({"--max-rows", "100000"});
+  struct Case {
+    std::string sql;
+    long max_rows;
+    std::string notice;  // what the answer must say
+  };
+  const std::vector<Case> cases = {
+      // 5,000 rows of 60 KB: 300 MB if held; the rows past the 8 MiB budget are dropped as they come.
+      {"SELECT g, repeat('x', 60000) FROM generate_series(1, 5000) AS g", 5000, "the result was cut at"},
+      // Values over the per-value limit are left out before they are copied or escaped.
+      {"SELECT g, repeat('y', 4000000) FROM generate_series(1, 30) AS g", 100, ""},
+      // Control characters escape to six bytes each.
+      {"SELECT repeat(chr(1), 60000) FROM generate_series(1, 300)", 300, "the result was cut at"},
+      // A hundred thousand rows, and a flood of notices.
+      {"SELECT g, md5(g::text) FROM generate_series(1, 100000) AS g", 100000, ""},
+      {"SELECT count(to_tsvector('simple', repeat('x', 3000) || g)) FROM generate_series(1, 100000) AS g", 10,
+       "more notices were left out"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.sql);
+    json result = client.call_tool("query", {{"sql", c.sql}, {"max_rows", c.max_rows}});
+    REQUIRE(result["isError"] == false);
+    std::string notices = result["structuredContent"].value("notices", json::array()).dump();
+    CHECK(notices.find(c.notice) != std::string::npos);
+  }
+  json omitted = client.call_tool("query", {{"sql", cases[1].sql}})["structuredContent"];
+  CHECK(omitted["rows"][0][1].get<std::string>().starts_with("[value omitted: 4000000 bytes"));
+  const long peak = client.peak_rss_kib();
+  INFO("peak RSS " << peak / 1024 << " MiB");
+#if defined(__SANITIZE_ADDRESS__)
+  CHECK(peak > 0);  // AddressSanitizer's shadow memory makes RSS meaningless here
+#else
+  CHECK(peak < 64L * 1024);
+#endif
+}

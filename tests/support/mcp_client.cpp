@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -202,6 +203,14 @@ int McpClient::wait_exit(std::chrono::seconds limit) {
   return *status_;
 }
 
+long McpClient::peak_rss_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+  return -1;
+}
+
 std::string McpClient::stderr_text() {
   char chunk[4096];
   ssize_t n;
@@ -225,6 +234,10 @@ CommandRun run_command(const std::vector<std::string>& args, bool bare) {
   McpClient command(args, bare);
   command.close_input();
   CommandRun run;
+  // A command prints once it has its whole answer; one larger than the pipe then waits for us to
+  // read, so its peak memory can be read while it still runs.
+  pollfd output{command.out_fd(), POLLIN, 0};
+  if (poll(&output, 1, 60'000) == 1) run.peak_rss_kib = command.peak_rss_kib();
   run.out = command.stdout_text();
   run.exit_code = command.wait_exit();
   run.err = command.stderr_text();

@@ -29,6 +29,7 @@ struct CommandRun {
   std::string out;
   std::string err;
   int exit_code = -1;
+  long peak_rss_kib = -1;  // the most memory it held before printing (KiB; -1 if it exited first)
 };
 // Runs the binary with `args` (the database options are added unless `bare`) and no input.
 CommandRun run_command(const std::vector<std::string>& args, bool bare = false);
@@ -67,6 +68,9 @@ class McpClient {
   bool stdout_closed();
   // Everything written to stdout until it is closed (for the terminal commands, which print text).
   std::string stdout_text();
+  // The most memory the process has held so far (VmHWM), in KiB; -1 once it has exited.
+  long peak_rss_kib() const;
+  int out_fd() const { return out_; }
   // The application_name its database sessions carry, to find them in pg_stat_activity.
   std::string application_name() const { return "fleet-analytics-mcp/" + analyst_; }
 
