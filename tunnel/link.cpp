@@ -14,7 +14,7 @@ namespace {
 
 // Per direction and connection: several 32 KiB SSH packets per poll round, so a large result
 // moves in few system calls.
-constexpr size_t kBufferBytes = 256 * 1024;
+constexpr size_t kBufferBytes = size_t{256} * 1024;
 
 // A session whose socket takes no data for this long is treated as lost.
 constexpr int kSendStallMs = 30'000;

@@ -74,6 +74,7 @@ std::optional<Failure> Database::settle_left_behind(const CancelToken& cancel) {
   if (!outcome) return outcome.failure();
   std::vector<int> running;
   const Table& table = outcome->tables[1];
+  running.reserve(static_cast<std::size_t>(table.row_count()));
   for (int row = 0; row < table.row_count(); ++row)
     running.push_back(std::atoi(std::string(table.value(row, 0).value_or("0")).c_str()));
   pool_->set_left_behind(running);

@@ -48,10 +48,10 @@ constexpr std::array kCostParameters = {
 constexpr double kMaxQuadSegments = 1000;
 
 const json& field(const json& object, const char* key) {
-  static const json kMissing;
-  if (!object.is_object()) return kMissing;
+  static const json missing;
+  if (!object.is_object()) return missing;
   auto found = object.find(key);
-  return found != object.end() ? *found : kMissing;
+  return found != object.end() ? *found : missing;
 }
 
 std::string lower_name(const json& funcname) {

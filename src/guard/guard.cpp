@@ -23,10 +23,10 @@ constexpr std::string_view kReadOnlyKinds = "SELECT, WITH … SELECT, VALUES, TA
 
 // A missing field reads as null, so lookups never copy a subtree and never dangle.
 const json& field(const json& object, const char* key) {
-  static const json kMissing;  // immutable: shared by all threads safely
-  if (!object.is_object()) return kMissing;
+  static const json missing;  // immutable: shared by all threads safely
+  if (!object.is_object()) return missing;
   const auto found = object.find(key);
-  return found != object.end() ? *found : kMissing;
+  return found != object.end() ? *found : missing;
 }
 
 fam::Failure refuse(std::string_view why_and_what_to_do) {

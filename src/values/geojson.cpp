@@ -201,7 +201,7 @@ class GeoJsonWriter {
 
   // [x,y] or [x,y,z]; M is read and dropped. POINT EMPTY is all-NaN and becomes [] where allowed.
   bool write_point(const Header& h, bool may_be_empty) {
-    double c[4];
+    double c[4] = {};
     const std::size_t n = dimensions(h);
     bool all_nan = true;
     for (std::size_t i = 0; i < n; ++i) {

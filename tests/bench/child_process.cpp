@@ -57,6 +57,7 @@ int exit_code(int status) {
 }  // namespace
 
 void Fd::reset(int fd) {
+  // NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): false positive (clang 14)
   if (fd_ >= 0) close(fd_);
   fd_ = fd;
 }

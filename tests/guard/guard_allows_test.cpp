@@ -109,8 +109,8 @@ TEST_CASE("guard allows PostGIS and TimescaleDB analytics", "[guard]") {
       "SELECT time_bucket('1 hour', ts) AS hour, avg(speed) FROM positions GROUP BY 1 ORDER BY 1",
       "SELECT time_bucket('15 minutes', ts, 'Europe/Berlin') AS b, count(*) FROM positions GROUP BY b",
       "SELECT vehicle_id, first(speed, ts), last(speed, ts) FROM positions GROUP BY vehicle_id",
-      "SELECT time_bucket_gapfill('1 day', ts) AS day, locf(avg(fuel)) FROM positions "
-      "WHERE ts > now() - interval '1 month' AND ts < now() GROUP BY day",
+      ("SELECT time_bucket_gapfill('1 day', ts) AS day, locf(avg(fuel)) FROM positions "
+       "WHERE ts > now() - interval '1 month' AND ts < now() GROUP BY day"),
   };
   for (const std::string& sql : queries) require_allowed(sql);
 }
@@ -123,11 +123,11 @@ TEST_CASE("guard allows windows, lateral joins, CTEs and grouping", "[guard]") {
       ("SELECT v.id, p.ts FROM vehicles v CROSS JOIN LATERAL "
        "(SELECT ts FROM positions WHERE vehicle_id = v.id ORDER BY ts DESC LIMIT 1) p"),
       "SELECT v.id, p.* FROM vehicles v LEFT JOIN LATERAL generate_series(1, v.axles) p ON true",
-      "WITH recent AS (SELECT * FROM trips WHERE started_at > now() - interval '1 day') "
-      "SELECT count(*) FROM recent",
+      ("WITH recent AS (SELECT * FROM trips WHERE started_at > now() - interval '1 day') "
+       "SELECT count(*) FROM recent"),
       "WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS y FROM a) SELECT * FROM a, b",
-      "WITH RECURSIVE chain(id, parent) AS (SELECT id, parent FROM depots WHERE parent IS NULL "
-      "UNION ALL SELECT d.id, d.parent FROM depots d JOIN chain c ON d.parent = c.id) SELECT * FROM chain",
+      ("WITH RECURSIVE chain(id, parent) AS (SELECT id, parent FROM depots WHERE parent IS NULL "
+       "UNION ALL SELECT d.id, d.parent FROM depots d JOIN chain c ON d.parent = c.id) SELECT * FROM chain"),
       "WITH m AS MATERIALIZED (SELECT * FROM trips) SELECT * FROM m",
       "WITH m AS NOT MATERIALIZED (SELECT * FROM trips) SELECT * FROM m",
       "SELECT * FROM (WITH inner_cte AS (SELECT 1 AS x) SELECT x FROM inner_cte) sub",

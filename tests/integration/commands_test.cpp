@@ -235,7 +235,7 @@ TEST_CASE("query holds no more than the answer's budget in any format", "[comman
     CHECK(run.out.size() > 3'000'000);
     REQUIRE(run.peak_rss_kib > 0);  // read while it waited for us to take its output
 #if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer's shadow memory makes RSS meaningless
-    CHECK(run.peak_rss_kib < 64 * 1024);
+    CHECK(run.peak_rss_kib < 64L * 1024);
 #endif
   }
 }

@@ -13,7 +13,7 @@ struct Fixture {
   KeyPair key = make_key(env.home.path(), "client", "ed25519");
   tunnel::Options options = options_for(server, key, env, 5432);
   Fixture() { server.authorize(key); }
-  explicit Fixture(SshServerOptions o) : server(std::move(o)) { server.authorize(key); }
+  explicit Fixture(const SshServerOptions& o) : server(o) { server.authorize(key); }
 };
 
 }  // namespace
