@@ -68,6 +68,8 @@ BASE_PACKAGES=(
   openssh-server openssh-client
   # packaging: dpkg-shlibdeps (dpkg-dev) and file for CPack's .deb; man-db to check the man page
   dpkg-dev file man-db
+  # scripts/lint.sh
+  clang-tidy
 )
 
 updated=0
