@@ -21,8 +21,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "loopback.hpp"
+
 namespace bench {
 namespace {
+
+using testing::loopback;
 
 constexpr const char* kSshd = "/usr/sbin/sshd";
 constexpr const char* kSsh = "/usr/bin/ssh";
@@ -116,14 +120,6 @@ std::string run_tool(const std::vector<std::string>& argv) {
   if (exit.status != 0 || exit.killed)
     throw std::runtime_error(argv[0] + " failed (exit " + std::to_string(exit.status) + "): " + tail(said));
   return said;
-}
-
-sockaddr_in loopback(int port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return address;
 }
 
 bool accepts(int port) {

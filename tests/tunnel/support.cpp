@@ -23,10 +23,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "loopback.hpp"
+
 extern char** environ;
 
 namespace tunnel_test {
 namespace {
+
+using testing::loopback;
 
 using Clock = std::chrono::steady_clock;
 
@@ -63,14 +67,6 @@ bool can_connect(const sockaddr* addr, socklen_t len, int family) {
   bool ok = fd >= 0 && connect(fd, addr, len) == 0;
   if (fd >= 0) close(fd);
   return ok;
-}
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
 }
 
 // Probes `ready` until it answers true; fails the test if `pid` exits or time runs out.
