@@ -90,13 +90,14 @@ void Relay::serve(int listener) {
     for (auto [a, b] : pairs) fds.insert(fds.end(), {{a, POLLIN, 0}, {b, POLLIN, 0}});
     if (poll(fds.data(), fds.size(), -1) < 0) continue;
     if (fds[0].revents) break;
+    const std::size_t polled = pairs.size();  // a pair accepted now has no entry in fds yet
     if (fds[1].revents) {
       int client = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
       int server = client >= 0 ? connect_to(target_port_) : -1;
       if (server >= 0) pairs.emplace_back(client, server);
       else if (client >= 0) ::close(client);
     }
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
+    for (std::size_t i = 0; i < polled; ++i) {
       auto [a, b] = pairs[i];
       bool alive = (!fds[2 + 2 * i].revents || pass(a, b)) && (!fds[3 + 2 * i].revents || pass(b, a));
       if (!alive) {
