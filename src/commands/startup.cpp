@@ -78,12 +78,6 @@ void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Set
   settings.explain_unreachable = [&tunnel] { return tunnel.last_error(); };
 }
 
-std::string write_privileges(const db::ServerFacts& facts) {
-  std::string joined;
-  for (const auto& privilege : facts.write_privileges) joined += (joined.empty() ? "" : "; ") + privilege;
-  return joined;
-}
-
 std::string fix_for(const config::Config& config, const fam::Failure& failure) {
   using fam::FailureKind;
   if (failure.kind == FailureKind::kRoleCanWrite)

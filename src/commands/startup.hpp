@@ -19,8 +19,6 @@ db::Settings database_settings(const config::Config& config);
 tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint& target);
 // Sends the database's connections through `tunnel`, and names the analyst after its SSH user.
 void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Settings& settings);
-// Each way the role could change data, joined by "; "; "" when it can only read.
-std::string write_privileges(const db::ServerFacts& facts);
 // What the person running the binary can do about `failure`, in this binary's options ("" when the
 // caller fixes it by changing its SQL or arguments).
 std::string fix_for(const config::Config& config, const fam::Failure& failure);
