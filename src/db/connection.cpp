@@ -28,11 +28,6 @@ bool open_pipe(int (&ends)[2]) {
   return true;
 }
 
-int millis_until(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
-}
-
 Failure unreachable(const Settings& settings, std::string why) {
   if (std::string route = settings.explain_unreachable ? settings.explain_unreachable() : ""; !route.empty())
     why += "; " + route;

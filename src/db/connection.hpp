@@ -15,6 +15,12 @@ namespace db {
 
 using Clock = std::chrono::steady_clock;
 
+// poll()'s timeout until `deadline`: 0 once past, at most a minute (the caller loops).
+inline int millis_until(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
+}
+
 struct ResultDeleter {
   void operator()(PGresult* result) const { PQclear(result); }
 };

@@ -12,11 +12,6 @@ namespace {
 // milliseconds; one that has not stopped after this long is left behind with its connection.
 constexpr std::chrono::milliseconds kCancelGrace{500};
 
-int millis_until(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
-}
-
 Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) {
   if (failure.kind != FailureKind::kSql || failure.sqlstate != "57014") return failure;
   if (cancelled) return Failure{FailureKind::kCancelled, "the call was cancelled", "57014"};

@@ -2,6 +2,8 @@
 #include "db/pool.hpp"
 
 #include <cstdlib>
+#include <string_view>
+#include <type_traits>
 
 namespace db {
 namespace {
@@ -9,6 +11,19 @@ namespace {
 constexpr TrustedSql kEndBackends = "SELECT count(pg_terminate_backend(pid)) FROM unnest($1::int[]) AS pid";
 // Terminating is asynchronous: a backend that got the signal may show here once more.
 constexpr TrustedSql kStillRunning = "SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])";
+
+template <class Items>
+std::string joined(const Items& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    if constexpr (std::is_arithmetic_v<typename Items::value_type>)
+      out += std::to_string(item);
+    else
+      out += item;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -23,7 +38,11 @@ Database::Database(Settings settings) : settings_(std::move(settings)) {
         }
         return Connection::open(settings_, route, cancel);
       },
-      settings_.pool_size);
+      settings_.pool_size, [this](int pid) {
+        if (settings_.warn)
+          settings_.warn("a statement did not stop when cancelled and may still run on the database (backend " +
+                         std::to_string(pid) + "); asking the database to end it");
+      });
 }
 
 Database::~Database() = default;
@@ -43,21 +62,15 @@ std::optional<Failure> Database::connect(const CancelToken& cancel) {
 
 std::optional<Failure> Database::role_refusal() const {
   if (facts_.write_privileges.empty() || settings_.allow_writable_role) return std::nullopt;
-  std::string why;
-  for (const auto& privilege : facts_.write_privileges) why += (why.empty() ? "" : "; ") + privilege;
-  return Failure{FailureKind::kRoleCanWrite, "role " + facts_.role + " could change data (" + why + ")", ""};
+  return Failure{FailureKind::kRoleCanWrite,
+                 "role " + facts_.role + " could change data (" + joined(facts_.write_privileges, "; ") + ")", ""};
 }
 
 Outcome Database::run(std::span<const Statement> statements, const CancelToken& cancel) {
   auto refusal = learned_.load(std::memory_order_acquire) ? role_refusal() : connect(cancel);
   if (!refusal) refusal = settle_left_behind(cancel);
   if (refusal) return *refusal;
-  std::size_t before = pool_->left_behind().size();
-  Outcome outcome = pool_->run(statements, cancel);
-  if (settings_.warn && pool_->left_behind().size() > before)
-    settings_.warn("a statement did not stop when cancelled and may still run on the database (backend " +
-                   std::to_string(pool_->left_behind().back()) + "); asking the database to end it");
-  return outcome;
+  return pool_->run(statements, cancel);
 }
 
 // Asks the database to end the statements given up on (a role may end its own backends), and
@@ -65,9 +78,7 @@ Outcome Database::run(std::span<const Statement> statements, const CancelToken& 
 std::optional<Failure> Database::settle_left_behind(const CancelToken& cancel) {
   std::vector<int> pids = pool_->left_behind();
   if (pids.empty()) return std::nullopt;
-  std::string array = "{";
-  for (int pid : pids) array += (array.size() > 1 ? "," : "") + std::to_string(pid);
-  array += "}";
+  const std::string array = "{" + joined(pids, ",") + "}";
   const Statement statements[] = {Statement::trusted(kEndBackends, {array}),
                                   Statement::trusted(kStillRunning, {array})};
   Outcome outcome = pool_->run(statements, cancel);
@@ -77,15 +88,13 @@ std::optional<Failure> Database::settle_left_behind(const CancelToken& cancel) {
   running.reserve(static_cast<std::size_t>(table.row_count()));
   for (int row = 0; row < table.row_count(); ++row)
     running.push_back(std::atoi(std::string(table.value(row, 0).value_or("0")).c_str()));
-  pool_->set_left_behind(running);
+  pool_->forget_ended(pids, running);
   if (running.size() < settings_.max_left_behind) return std::nullopt;
-  std::string listed;
-  for (int pid : running) listed += (listed.empty() ? "" : ", ") + std::to_string(pid);
   return Failure{FailureKind::kLeftBehind,
                  std::to_string(running.size()) +
                      " statements this server gave up on still run on the database after cancel and terminate "
                      "(backends " +
-                     listed +
+                     joined(running, ", ") +
                      "), each holding a connection and a CPU; new calls wait until they end. Ask the database's "
                      "administrator to end them",
                  ""};

@@ -1,5 +1,7 @@
 #include "db/pool.hpp"
 
+#include <algorithm>
+
 namespace db {
 
 fam::Result<Pool::Taken> Pool::take(const CancelToken& cancel) {
@@ -17,9 +19,13 @@ fam::Result<Pool::Taken> Pool::take(const CancelToken& cancel) {
 }
 
 void Pool::give_back(std::unique_ptr<Session> session) {
-  std::lock_guard lock(mutex_);
-  if (auto pid = session->abandoned_backend()) left_behind_.push_back(*pid);
+  if (auto pid = session->abandoned_backend()) {
+    if (abandoned_) abandoned_(*pid);
+    std::lock_guard lock(mutex_);
+    left_behind_.push_back(*pid);
+  }
   if (!session->reusable()) return;  // dropped: the next call opens a fresh one
+  std::lock_guard lock(mutex_);
   if (static_cast<int>(idle_.size()) < capacity_) idle_.push_back(std::move(session));
 }
 
@@ -40,9 +46,12 @@ std::vector<int> Pool::left_behind() const {
   return left_behind_;
 }
 
-void Pool::set_left_behind(std::vector<int> pids) {
+void Pool::forget_ended(const std::vector<int>& checked, const std::vector<int>& running) {
+  auto ended = [&](int pid) {
+    return std::ranges::find(checked, pid) != checked.end() && std::ranges::find(running, pid) == running.end();
+  };
   std::lock_guard lock(mutex_);
-  left_behind_ = std::move(pids);
+  std::erase_if(left_behind_, ended);
 }
 
 std::optional<Failure> Pool::warm(const CancelToken& cancel) {

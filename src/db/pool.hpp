@@ -30,7 +30,9 @@ using Opener = std::function<fam::Result<std::unique_ptr<Session>>(const CancelT
 // Thread-safe: each call takes an idle session or opens one, and gives it back if reusable.
 class Pool {
  public:
-  Pool(Opener open, int capacity) : open_(std::move(open)), capacity_(capacity) {}
+  // `abandoned` hears of each backend a session gives up on, as it happens (may be empty).
+  Pool(Opener open, int capacity, std::function<void(int pid)> abandoned = {})
+      : open_(std::move(open)), capacity_(capacity), abandoned_(std::move(abandoned)) {}
 
   // A pooled session may have died while idle (server restart, tunnel drop): a read-only call that
   // lost its connection on one is sent once more on a fresh session.
@@ -39,7 +41,8 @@ class Pool {
   std::optional<Failure> warm(const CancelToken& cancel);
   // The backends of statements that sessions gave up on, and that may still run. Thread-safe.
   std::vector<int> left_behind() const;
-  void set_left_behind(std::vector<int> pids);
+  // Forgets the backends of `checked` that are not in `running`: they have ended.
+  void forget_ended(const std::vector<int>& checked, const std::vector<int>& running);
 
  private:
   struct Taken {
@@ -51,6 +54,7 @@ class Pool {
 
   Opener open_;
   int capacity_;
+  std::function<void(int pid)> abandoned_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Session>> idle_;
   std::vector<int> left_behind_;

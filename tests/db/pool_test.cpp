@@ -13,6 +13,7 @@ struct Script {
   int runs = 0;
   std::vector<db::Outcome> outcomes;  // what each run returns, in order; then success
   std::optional<fam::Failure> open_failure;
+  std::optional<int> abandons;  // the backend the next session gives up on
 };
 
 class FakeSession final : public db::Session {
@@ -27,7 +28,7 @@ class FakeSession final : public db::Session {
     return next;
   }
   bool reusable() const override { return !broken_; }
-  std::optional<int> abandoned_backend() const override { return std::nullopt; }
+  std::optional<int> abandoned_backend() const override { return script_.abandons; }
 
  private:
   Script& script_;
@@ -89,6 +90,22 @@ TEST_CASE("pool: a database that cannot be reached says so, and warm() asks at o
   CHECK_FALSE(pool.warm(cancel).has_value());
   CHECK(pool.run({&kSelect, 1}, cancel).ok());
   CHECK(script.opened == 1);  // warm() opened it; the call reused it
+}
+
+TEST_CASE("pool: a backend given up on is reported at once, kept, and forgotten once it has ended", "[db]") {
+  Script script;
+  std::vector<int> heard;
+  db::Pool pool(opener(script), 4, [&heard](int pid) { heard.push_back(pid); });
+  db::CancelToken cancel;
+  script.abandons = 4711;
+  REQUIRE(pool.run({&kSelect, 1}, cancel).ok());
+  script.abandons.reset();
+  CHECK(heard == std::vector<int>{4711});
+  CHECK(pool.left_behind() == std::vector<int>{4711});
+  pool.forget_ended({4711}, {4711});  // still running
+  CHECK(pool.left_behind() == std::vector<int>{4711});
+  pool.forget_ended({4711}, {});
+  CHECK(pool.left_behind().empty());
 }
 
 TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ ONLY and ROLLBACK", "[db]") {
