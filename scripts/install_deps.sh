@@ -64,12 +64,16 @@ is_installed() {
 BASE_PACKAGES=(
   build-essential cmake pkg-config
   libpq-dev nlohmann-json3-dev libcli11-dev libssh2-1-dev catch2 libpg-query-dev
+  # export_query's XLSX files
+  libxlsxwriter-dev
   postgresql
   openssh-server openssh-client
   # packaging: dpkg-shlibdeps (dpkg-dev) and file for CPack's .deb; man-db to check the man page
   dpkg-dev file man-db
   # scripts/lint.sh
   clang-tidy
+  # independent readers of exported files in the tests: openpyxl (XLSX) and ogrinfo (GeoJSON)
+  python3-openpyxl gdal-bin
 )
 
 updated=0
