@@ -108,6 +108,23 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+void append_valid_utf8(std::string& out, std::string_view s) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+    } else if (const std::size_t len = utf8_length(s, i); len != 0) {
+      i += len;
+    } else {
+      out.append(s.data() + run, i - run);
+      out.append(kReplacement);
+      run = ++i;
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+}
+
 namespace detail {
 
 // json keeps its input's layout; a raw newline would split the newline-delimited stdio message,

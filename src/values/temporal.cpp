@@ -2,7 +2,7 @@
 // years, offsets with seconds) stays the string PostgreSQL printed.
 #include "values/kind.hpp"
 
-namespace values::detail {
+namespace values {
 namespace {
 
 constexpr std::string_view kShape = "dddd-dd-dd dd:dd:dd";  // 'd' = a digit; the rest literally
@@ -53,23 +53,43 @@ bool append_offset(std::string& out, std::string_view offset) {
 
 }  // namespace
 
-bool append_timestamptz(std::string& out, std::string_view text) {
+// Each leaves `out` unchanged when it returns false.
+bool append_iso_timestamptz(std::string& out, std::string_view text) {
   const std::size_t length = timestamp_length(text);
   if (length == 0) return false;
-  out.push_back('"');
+  const std::size_t mark = out.size();
   append_iso(out, text.substr(0, length));
-  if (!append_offset(out, text.substr(length))) return false;
+  if (append_offset(out, text.substr(length))) return true;
+  out.resize(mark);
+  return false;
+}
+
+bool append_iso_timestamp(std::string& out, std::string_view text) {
+  const std::size_t length = timestamp_length(text);
+  if (length == 0 || length != text.size()) return false;
+  append_iso(out, text);
+  return true;
+}
+
+namespace detail {
+namespace {
+
+bool append_quoted(std::string& out, std::string_view text, bool (*append)(std::string&, std::string_view)) {
+  out.push_back('"');
+  if (!append(out, text)) return false;
   out.push_back('"');
   return true;
+}
+
+}  // namespace
+
+bool append_timestamptz(std::string& out, std::string_view text) {
+  return append_quoted(out, text, append_iso_timestamptz);
 }
 
 bool append_timestamp(std::string& out, std::string_view text) {
-  const std::size_t length = timestamp_length(text);
-  if (length == 0 || length != text.size()) return false;
-  out.push_back('"');
-  append_iso(out, text);
-  out.push_back('"');
-  return true;
+  return append_quoted(out, text, append_iso_timestamp);
 }
 
-}  // namespace values::detail
+}  // namespace detail
+}  // namespace values

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,5 +61,45 @@ void append_json(std::string& out, std::string_view text, Oid type, const Catalo
 
 // Appends `s` as a JSON string literal (quoted, escaped; invalid UTF-8 replaced by U+FFFD).
 void append_json_string(std::string& out, std::string_view s);
+
+// Appends `s` as it is, but with each byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+void append_valid_utf8(std::string& out, std::string_view s);
+
+// What a column's values are, for writers that type their cells (CSV, spreadsheets): the type's
+// kind with domains followed to their base, and the built-in date/time types told apart.
+enum class Family : std::uint8_t {
+  kText,  // text, uuid, enums, and anything without a better family
+  kInteger,
+  kBigint,
+  kFloat,
+  kNumeric,
+  kBool,
+  kDate,         // date (1082)
+  kTime,         // time (1083), timetz (1266)
+  kTimestamp,    // timestamp without time zone
+  kTimestamptz,  // timestamp with time zone
+  kInterval,     // interval (1186)
+  kJson,         // json, jsonb
+  kBytea,
+  kGeometry,  // PostGIS geometry and geography
+  kArray,
+};
+Family family(Oid type, const Catalog& catalog);
+
+// DateStyle ISO timestamps -> ISO-8601 without quotes: timestamptz "2026-11-28 10:00:00.123+00" ->
+// 2026-11-28T10:00:00.123Z, timestamp "2026-11-28 10:00:00" -> 2026-11-28T10:00:00. False, with
+// `out` unchanged, for any other text (infinity, BC, offsets with seconds).
+bool append_iso_timestamptz(std::string& out, std::string_view text);
+bool append_iso_timestamp(std::string& out, std::string_view text);
+
+// PostGIS hex EWKB (geometry and geography text output). Each returns false, with `out` unchanged,
+// for malformed input.
+//   append_geojson_geometry: the RFC 7946 geometry object, without a "crs" member whatever the SRID.
+//   append_wkt: OGC/ISO WKT as ST_AsText writes it, without the SRID: "POINT(36.8 -1.2)",
+//     "POINT Z (1 2 3)", "MULTIPOLYGON(((0 0,1 0,1 1,0 0)))", "LINESTRING EMPTY".
+bool append_geojson_geometry(std::string& out, std::string_view hex_ewkb);
+bool append_wkt(std::string& out, std::string_view hex_ewkb);
+// The SRID the EWKB header gives, 0 when it gives none; nullopt when the header is malformed.
+std::optional<std::uint32_t> ewkb_srid(std::string_view hex_ewkb);
 
 }  // namespace values
