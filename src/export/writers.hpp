@@ -21,6 +21,9 @@ fam::Result<std::unique_ptr<Writer>> open_geojson(const std::filesystem::path& p
                                                   const values::Catalog& catalog);
 fam::Result<std::unique_ptr<Writer>> open_xlsx(const std::filesystem::path& path,
                                                const values::Catalog& catalog);
+// The same with fewer rows per worksheet (header included) than Excel's 1,048,576, for tests.
+fam::Result<std::unique_ptr<Writer>> open_xlsx(const std::filesystem::path& path,
+                                               const values::Catalog& catalog, std::uint32_t rows_per_sheet);
 
 // A file written through our own buffer, so that a row costs an append, not a system call.
 // The first failure sticks: every later call returns it again.
