@@ -2,14 +2,19 @@
 --
 -- Usage (as a superuser or the database owner, inside tracksolid_db):
 --   psql -v ON_ERROR_STOP=1 --single-transaction -v scale=small -f scripts/demo_data.sql
--- scale:  small = 5 vehicles x 1 day   (7,200 positions; for tests, loads in about a second)
---         demo  = 20 vehicles x 3 days (86,400 positions)
+-- The data lives in the present: it covers the n_days local (Africa/Nairobi) days that end with
+-- yesterday, so "yesterday", "last week" and "this month" have answers, and no position is in the
+-- future (the last one is at 23:59 local yesterday).
+-- scale:  small = 5 vehicles x 2 days   (14,400 positions; for tests, loads in about a second)
+--         demo  = 12 vehicles x 35 days (604,800 positions; about 15 s)
 --         bench = 40 vehicles x 35 days (2,016,000 positions; a minute or two)
--- Optional overrides: -v n_devices=N -v n_days=N -v start_date=YYYY-MM-DD (a local date).
+-- Optional overrides: -v n_devices=N -v n_days=N, and the local dates -v end_date=YYYY-MM-DD (the
+-- first day after the data; default today in Africa/Nairobi) or -v start_date=YYYY-MM-DD (the first
+-- day of data; with both, n_days is the days between them).
 --
 -- Everything is deterministic: no random(); every "random" choice is a hash of its
 -- coordinates (abs(hashtext(...)) % n, or hashint8 in the per-minute hot paths), so the
--- same scale always yields the same rows.
+-- same scale loaded on the same day (or with the same dates) always yields the same rows.
 -- Re-running drops and recreates the tracksolid, reporting and internal schemas
 -- (grants on them are lost; run scripts/bootstrap_analytics_ro.sh afterwards).
 --
@@ -34,8 +39,8 @@ SELECT :'scale' IN ('small', 'demo', 'bench') AS scale_ok \gset
   \warn demo_data.sql: unknown scale :scale (use -v scale=small, demo or bench)
   DO $$ BEGIN RAISE EXCEPTION 'demo_data.sql: unknown scale; use -v scale=small, demo or bench'; END $$;
 \endif
-SELECT CASE :'scale' WHEN 'small' THEN 5 WHEN 'demo' THEN 20 ELSE 40 END AS default_n_devices,
-       CASE :'scale' WHEN 'small' THEN 1 WHEN 'demo' THEN 3 ELSE 35 END AS default_n_days \gset
+SELECT CASE :'scale' WHEN 'small' THEN 5 WHEN 'demo' THEN 10 ELSE 40 END AS default_n_devices,
+       CASE :'scale' WHEN 'small' THEN 2 ELSE 35 END AS default_n_days \gset
 \if :{?n_devices}
 \else
   \set n_devices :default_n_devices
@@ -44,9 +49,24 @@ SELECT CASE :'scale' WHEN 'small' THEN 5 WHEN 'demo' THEN 20 ELSE 40 END AS defa
 \else
   \set n_days :default_n_days
 \endif
+-- The dates: [start_date, end_date) in local days. Without either, the data ends with yesterday.
 \if :{?start_date}
+  \if :{?end_date}
+    SELECT date :'end_date' - date :'start_date' AS n_days \gset
+  \else
+    SELECT date :'start_date' + :n_days AS end_date \gset
+  \endif
 \else
-  \set start_date 2025-06-02
+  \if :{?end_date}
+  \else
+    SELECT (now() AT TIME ZONE 'Africa/Nairobi')::date AS end_date \gset
+  \endif
+  SELECT date :'end_date' - :n_days AS start_date \gset
+\endif
+SELECT :n_days >= 1 AS n_days_ok \gset
+\if :n_days_ok
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'demo_data.sql: end_date must be after start_date (n_days >= 1)'; END $$;
 \endif
 
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -614,6 +634,7 @@ ANALYZE tracksolid.devices, tracksolid.geofences, tracksolid.positions, tracksol
 
 INSERT INTO internal.dataset_info (key, value)
 VALUES ('scale', :'scale'), ('n_devices', :'n_devices'), ('n_days', :'n_days'), ('start_date', :'start_date'),
+       ('end_date', :'end_date'),
        ('loaded_at', now()::text);
 INSERT INTO internal.dataset_info (key, value)
 SELECT 'tracksolid.devices', count(*)::text FROM tracksolid.devices
