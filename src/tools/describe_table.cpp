@@ -1,3 +1,4 @@
+#include "tools/time_span.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -86,10 +87,16 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
                                              "schema '" +
                                              schema + "' to see the names");
   if (!result || !context.database.facts().has_timescaledb) return result;
-  CallResult timescale = run_json_statement(context, db::Statement::trusted(kTimescaleSql, {schema, table}), "");
-  if (!timescale) return result;
   auto described = nlohmann::json::parse(*result);
-  described.update(nlohmann::json::parse(*timescale));
+  CallResult timescale =
+      run_json_statement(context, db::Statement::trusted(kTimescaleSql, {schema, table}), "");
+  if (timescale) described.update(nlohmann::json::parse(*timescale));
+  // Asked on its own too, so that a failed lookup loses only the time span.
+  CallResult spans = run_json_statement(context, db::Statement::trusted(kTimeSpansSql, {schema}), "");
+  if (spans) {
+    auto by_table = nlohmann::json::parse(*spans);
+    if (by_table.contains(table)) described["time_span"] = by_table[table];
+  }
   return described.dump();
 }
 
@@ -101,8 +108,9 @@ Tool describe_table_tool() {
               "Describe one table or view: its columns with their exact types (e.g. geometry(Point,4326), "
               "timestamp with time zone), nullability, defaults and comments; primary key; foreign keys with "
               "the tables they reference; other constraints; indexes; a view's definition; and, where "
-              "TimescaleDB is installed, the hypertable's time dimension, chunk interval and compression, or "
-              "the hypertable behind a continuous aggregate. Use it before writing a query on a table.",
+              "TimescaleDB is installed, the hypertable's time dimension, time span, chunk interval and "
+              "compression, or the hypertable behind a continuous aggregate. Use it before writing a query "
+              "on a table.",
               nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
@@ -123,7 +131,8 @@ Tool describe_table_tool() {
           "primary_key": {"type": "array", "items": {"type": "string"}},
           "foreign_keys": {"type": "array"}, "constraints": {"type": "array"}, "indexes": {"type": "array"},
           "view_definition": {"type": "string"},
-          "hypertable": {"type": "object"}, "continuous_aggregate": {"type": "object"}
+          "hypertable": {"type": "object"}, "continuous_aggregate": {"type": "object"},
+          "time_span": {"type": "object"}
         },
         "required": ["schema", "table", "kind", "columns"]
       })"),
