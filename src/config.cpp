@@ -45,6 +45,22 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_MAX_ROWS")
       ->transform(whole_number(1, 1'000'000))
       ->capture_default_str();
+  app.add_option("--max-result-chars", c.max_result_chars,
+                 "characters one answer may hold (about 4 a token); rows past it are cut, and the answer says so")
+      ->envname("MCP_MAX_RESULT_CHARS")
+      ->transform(whole_number(2000, 10'000'000))
+      ->capture_default_str();
+  app.add_option("--export-dir", c.export_dir,
+                 "folder export_query writes files to (default: fleet-analytics in your Downloads folder)")
+      ->envname("MCP_EXPORT_DIR");
+  app.add_option("--export-max-rows", c.export_max_rows, "most rows one export writes")
+      ->envname("MCP_EXPORT_MAX_ROWS")
+      ->transform(whole_number(1, 100'000'000))
+      ->capture_default_str();
+  app.add_option("--export-max-mb", c.export_max_mb, "most megabytes of values one export writes")
+      ->envname("MCP_EXPORT_MAX_MB")
+      ->transform(whole_number(1, 1'000'000))
+      ->capture_default_str();
   app.add_option("--statement-timeout", c.statement_timeout_seconds, "seconds one statement may run")
       ->envname("MCP_STATEMENT_TIMEOUT")
       ->transform(whole_number(1, 3600))
@@ -116,9 +132,14 @@ void add_commands(CLI::App& app, Config& c, std::string& format) {
           ->parse_complete_callback([&c] { c.command = Command::kQuery; });
   query->add_option("sql", c.sql, "the SQL statement (one SELECT, WITH, VALUES, TABLE or EXPLAIN)")
       ->required();
-  query->add_option("--format", format, "table (aligned columns), csv, or json (the MCP tool's result)")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
+  query->add_option("--format", format,
+                    "table (aligned columns), csv, or json (the MCP tool's result); with --output also xlsx, "
+                    "geojson or jsonl")
+      ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "geojson", "jsonl"}))
       ->capture_default_str();
+  query->add_option("--output", c.output,
+                    "write every row (up to --export-max-rows) to this new file instead of printing them; "
+                    "never overwrites: an existing name gets -2, -3 …");
   app.require_subcommand(0, 1);
 }
 
@@ -154,6 +175,15 @@ std::string find_problem(Config& c) {
   return error;
 }
 
+Format parse_format(const std::string& name) {
+  static const std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},         {"json", Format::kJson},
+                                                         {"xlsx", Format::kXlsx},       {"geojson", Format::kGeoJson},
+                                                         {"jsonl", Format::kJsonLines}};
+  for (const auto& [text, format] : kNames)
+    if (name == text) return format;
+  return Format::kTable;
+}
+
 // How the binary runs without a command, and what its exit codes mean (the list in exit_codes.hpp).
 std::string footer() {
   std::string text =
@@ -187,7 +217,11 @@ Parsed parse(int argc, char** argv) {
     std::string what = e.what();
     return refuse(what + " (see --help)");
   }
-  c.format = format == "csv" ? Format::kCsv : format == "json" ? Format::kJson : Format::kTable;
+  c.format = parse_format(format);
+  if (!c.output.empty() && (c.format == Format::kTable || c.format == Format::kJson))
+    return refuse("--output writes csv, xlsx, geojson or jsonl: add --format csv (or one of the others)");
+  if (c.output.empty() && c.format != Format::kTable && c.format != Format::kJson && c.format != Format::kCsv)
+    return refuse("--format " + format + " writes a file: add --output FILE");
   c.problem = find_problem(c);
   if (!c.problem.empty() && c.command != Command::kDoctor) return refuse(c.problem);
   return Parsed{std::move(c), 0};

@@ -8,12 +8,14 @@ namespace config {
 
 // What the binary was asked to do: serve MCP on stdio (what Claude runs), or a terminal command.
 enum class Command { kServe, kDoctor, kQuery };
-enum class Format { kTable, kCsv, kJson };
+// How `query` prints, or the file format it writes with --output (the export_query formats).
+enum class Format { kTable, kCsv, kJson, kXlsx, kGeoJson, kJsonLines };
 
 struct Config {
   Command command = Command::kServe;
   std::string sql;                 // `query`: the statement to run
   Format format = Format::kTable;  // `query --format`
+  std::string output;              // `query --output`: stream every row into this new file
   // Why this configuration cannot be used (missing URL, unsafe password file), or "". Every command
   // but `doctor` refuses to start with it; `doctor` reports it as its first failed check.
   std::string problem;
@@ -21,6 +23,10 @@ struct Config {
   std::string database_url;
   std::optional<std::string> password;  // read from --database-password-file
   long max_rows = 10000;
+  long max_result_chars = 40000;  // what one answer may hold (tools::Limits)
+  std::string export_dir;         // "" = the default (a folder under Downloads)
+  long export_max_rows = 1'000'000;
+  long export_max_mb = 1024;
   int statement_timeout_seconds = 30;
   int pool_size = 4;
   bool allow_writable_role = false;

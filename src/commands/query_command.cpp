@@ -1,6 +1,7 @@
 // `fleet-analytics-mcp query "SQL"`: the `query` tool, called as the MCP server calls it, printed
 // for a terminal.
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
@@ -21,6 +22,22 @@ std::string render(std::string answer, config::Format format) {
   answer = {};  // the tree is the text's only reader from here on
   for (const auto& notice : result.value("notices", nlohmann::json::array())) say(notice.get<std::string>());
   return format == config::Format::kCsv ? format_csv(result) : format_table(result);
+}
+
+// A person at a terminal asked for up to --max-rows rows, not for what fits a model's context;
+// the bound that remains is on this process's memory.
+constexpr std::size_t kTerminalResultChars = 8u << 20;
+
+// `query --output FILE`: export_query into FILE's folder, under FILE's name.
+nlohmann::json export_arguments(const config::Config& config) {
+  static const std::pair<config::Format, const char*> kNames[] = {{config::Format::kCsv, "csv"},
+                                                                 {config::Format::kXlsx, "xlsx"},
+                                                                 {config::Format::kGeoJson, "geojson"},
+                                                                 {config::Format::kJsonLines, "jsonl"}};
+  std::string format = "csv";
+  for (const auto& [value, name] : kNames)
+    if (config.format == value) format = name;
+  return {{"sql", config.sql}, {"format", format}, {"name", std::filesystem::path(config.output).filename().string()}};
 }
 
 int exit_code(const fam::Failure& failure) {
@@ -46,14 +63,18 @@ int query(const config::Config& config) {
     say(backend.failure().message);
     return fam::kExitUsage;
   }
-  tools::Limits limits;
-  limits.max_rows = config.max_rows;
+  tools::Limits limits = tool_limits(config);
+  limits.max_result_chars = kTerminalResultChars;
+  const bool to_file = !config.output.empty();
+  if (to_file) limits.export_dir = std::filesystem::path(config.output).parent_path().string();
+  if (to_file && limits.export_dir.empty()) limits.export_dir = ".";
   tools::Phrasing phrasing{false, [&config](const fam::Failure& failure) { return remedy(config, failure); }};
   tools::Toolbox toolbox(*backend->database, limits, phrasing);
   StopSignals interrupt;  // Ctrl-C cancels the statement on the server, not only this process
   tools::SilentReporter quiet;
   tools::CallResult answer =
-      toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, interrupt.token(), quiet);
+      to_file ? toolbox.call("export_query", export_arguments(config), interrupt.token(), quiet)
+              : toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, interrupt.token(), quiet);
   if (interrupt.token().cancelled()) {
     say("interrupted: the query was cancelled on the server");
     return fam::kExitInterrupted;
@@ -62,7 +83,11 @@ int query(const config::Config& config) {
     say(answer.failure().message);
     return exit_code(answer.failure());
   }
-  std::string text = render(std::move(*answer), config.format);
+  if (to_file) {
+    say(answer->text.substr(0, answer->text.find("\nFirst rows")));
+    return 0;
+  }
+  std::string text = render(std::move(answer->structured), config.format);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : kExitFailed;
 }

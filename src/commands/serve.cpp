@@ -17,7 +17,9 @@ constexpr const char* kInstructions =
     "Read-only access to the fleet telematics database (PostgreSQL with PostGIS). Schema tracksolid "
     "holds raw telemetry (devices, GPS positions, alarms); schema reporting holds curated views, "
     "materialized views and reporting.fn_* functions: prefer those. Explore with list_schemas, "
-    "list_tables, describe_table and list_functions, then answer with query (one SELECT per call).";
+    "list_tables, describe_table and list_functions, then answer with query (one SELECT per call). "
+    "Answers are kept to about 10k tokens; when the analyst wants the data itself (a spreadsheet, a file "
+    "for QGIS, every row), use export_query, which writes a file on their machine.";
 
 // Opening an SSH session cannot be interrupted; a stop waits this long for it, then exits anyway.
 constexpr std::chrono::milliseconds kWarmUpWait{1000};
@@ -79,8 +81,7 @@ int serve(const config::Config& config) {
     return fam::kExitUsage;
   }
   say(std::string("fleet-analytics-mcp ") + version::kRelease + " serving MCP on stdio");
-  tools::Limits limits;
-  limits.max_rows = config.max_rows;
+  tools::Limits limits = tool_limits(config);
   tools::Phrasing phrasing{true, [&config](const fam::Failure& failure) { return remedy(config, failure); }};
   tools::Toolbox toolbox(*backend->database, limits, phrasing);
   mcp::ServerInfo info;

@@ -44,6 +44,16 @@ void say(const std::string& line) {
   std::fprintf(stderr, "fleet-analytics-mcp: %s\n", line.c_str());
 }
 
+tools::Limits tool_limits(const config::Config& config) {
+  tools::Limits limits;
+  limits.max_rows = config.max_rows;
+  limits.max_result_chars = static_cast<std::size_t>(config.max_result_chars);
+  limits.export_dir = config.export_dir;
+  limits.export_max_rows = config.export_max_rows;
+  limits.export_max_bytes = static_cast<std::uint64_t>(config.export_max_mb) * 1'000'000;
+  return limits;
+}
+
 db::Settings database_settings(const config::Config& config) {
   db::Settings settings;
   settings.conninfo = config.database_url;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "tools/tools.hpp"
 #include "db/db.hpp"
 #include "tunnel/tunnel.hpp"
 
@@ -15,6 +16,8 @@ namespace commands {
 void say(const std::string& line);
 
 db::Settings database_settings(const config::Config& config);
+// The tools' limits: rows, the answer budget, and where exports go.
+tools::Limits tool_limits(const config::Config& config);
 // How to reach `target` (the database as the SSH host sees it) through config's SSH options.
 tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint& target);
 // Sends the database's connections through `tunnel`, and names the analyst after its SSH user.

@@ -89,6 +89,10 @@ Statement Statement::guarded(const guard::GuardedSql& sql, RowBudget budget) {
   return Statement(sql.text(), {}, cursor ? std::optional<long>(budget.rows) : std::nullopt, budget);
 }
 
+Statement Statement::streamed(const guard::GuardedSql& sql, RowSink& sink, long max_rows) {
+  return Statement(sql.text(), {}, max_rows, std::nullopt, &sink);
+}
+
 Table::Table(pg_result* result) : result_(result, PQclear) {}
 
 Table Table::make(const std::vector<Column>& columns,

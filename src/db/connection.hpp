@@ -33,6 +33,14 @@ struct CancelDeleter {
   void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
 };
 
+// How far a streamed statement got: whether its sink has its columns, how many rows it was given,
+// and whether it wants more.
+struct StreamProgress {
+  bool begun = false;
+  bool stopped = false;
+  long rows = 0;
+};
+
 class Connection final : public Session {
  public:
   // Connects without blocking past settings.connect_timeout or a cancel, to `route` when given.
@@ -53,8 +61,13 @@ class Connection final : public Session {
   std::optional<Failure> wait(Until until, Clock::time_point& deadline, const CancelToken& cancel);
   std::optional<Failure> on_deadline(Clock::time_point& deadline, const CancelToken& cancel);
   void send_cancel(Clock::time_point& deadline);
-  std::optional<Failure> read_call(const std::vector<Step>& plan, const CancelToken& cancel,
-                                   std::vector<Table>& tables);
+  // Sends `plan`, then reads every reply: one round trip, under one deadline.
+  std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
+                                     std::vector<Table>& tables);
+  std::optional<Failure> stream(const Statement& statement, const CancelToken& cancel);
+  std::chrono::milliseconds timeout_millis() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_);
+  }
   Failure lost(std::string_view what);
   static void receive_notice(void* connection, const PGresult* notice);
 
@@ -65,6 +78,7 @@ class Connection final : public Session {
   bool cancel_sent_ = false;
   bool broken_ = false;
   std::optional<int> abandoned_;  // the backend of a statement that did not stop when cancelled
+  StreamProgress stream_;             // of the running call, when it streams
   std::vector<std::string> notices_;  // of the running call
   std::size_t notices_left_out_ = 0;
 };

@@ -129,7 +129,8 @@ namespace {
 // Reads the replies of a plan's steps, keeping the first failure.
 class Replies {
  public:
-  Replies(PGconn* conn, std::function<std::optional<Failure>()> wait) : conn_(conn), wait_(std::move(wait)) {}
+  Replies(PGconn* conn, std::function<std::optional<Failure>()> wait, StreamProgress& stream)
+      : conn_(conn), wait_(std::move(wait)), stream_(stream) {}
 
   // Returns false when the connection broke and nothing more can be read.
   bool read(const Step& step, std::vector<Table>& tables) {
@@ -142,11 +143,9 @@ class Replies {
  private:
   bool query(const Step& step, std::vector<Table>& tables) {
     std::optional<RowCollector> rows;
-    if (step.budget) {
-      // Now, before anything of this query is read: libpq accepts it only then.
-      PQsetSingleRowMode(conn_);
-      rows.emplace(*step.budget);
-    }
+    // Now, before anything of this query is read: libpq accepts it only then.
+    if (step.budget || step.sink) PQsetSingleRowMode(conn_);
+    if (step.budget) rows.emplace(*step.budget);
     for (;;) {
       if (auto f = wait_()) return fail(std::move(*f), true);
       ResultPtr result(PQgetResult(conn_));
@@ -154,9 +153,11 @@ class Replies {
       switch (PQresultStatus(result.get())) {
         case PGRES_SINGLE_TUPLE:
           if (rows) rows->add(result.get(), 0);
+          if (step.sink) deliver(result.get(), *step.sink);
           break;
         case PGRES_TUPLES_OK:
           if (step.table) tables.push_back(rows ? rows->finish(std::move(result)) : Table(result.release()));
+          if (step.sink) deliver(result.get(), *step.sink);
           break;
         case PGRES_COMMAND_OK:
         case PGRES_PIPELINE_ABORTED:  // an earlier statement's failure says why
@@ -167,6 +168,31 @@ class Replies {
         default:
           return fail(Failure{FailureKind::kLost, "unexpected reply from the database", ""}, true);
       }
+    }
+  }
+
+  // Hands a streamed statement's rows to its sink; once it wants no more, the rest of the batch is
+  // read and dropped.
+  void deliver(const PGresult* result, RowSink& sink) {
+    if (stream_.stopped) return;
+    const int columns = PQnfields(result);
+    if (!stream_.begun) {
+      std::vector<Column> described;
+      described.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) described.push_back({PQfname(result, c), PQftype(result, c)});
+      stream_.begun = true;
+      stream_.stopped = !sink.begin(described);
+    }
+    std::vector<std::optional<std::string_view>> values(static_cast<std::size_t>(columns));
+    for (int row = 0; row < PQntuples(result) && !stream_.stopped; ++row) {
+      for (int c = 0; c < columns; ++c)
+        values[static_cast<std::size_t>(c)] =
+            PQgetisnull(result, row, c)
+                ? std::nullopt
+                : std::optional<std::string_view>(std::in_place, PQgetvalue(result, row, c),
+                                                  static_cast<std::size_t>(PQgetlength(result, row, c)));
+      stream_.stopped = !sink.row(values);
+      ++stream_.rows;
     }
   }
 
@@ -185,33 +211,56 @@ class Replies {
 
   PGconn* conn_;
   std::function<std::optional<Failure>()> wait_;
+  StreamProgress& stream_;
 };
 
 }  // namespace
 
-std::optional<Failure> Connection::read_call(const std::vector<Step>& plan, const CancelToken& cancel,
-                                             std::vector<Table>& tables) {
+std::optional<Failure> Connection::run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
+                                               std::vector<Table>& tables) {
+  for (const Step& step : plan)
+    if (!send(step)) return lost("sending to the database failed");
   auto deadline = Clock::now() + statement_timeout_ + kGrace;
   if (auto f = wait(Until::kSent, deadline, cancel)) return f;
-  Replies replies(conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); });
+  Replies replies(conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, stream_);
   bool ok = true;
   for (std::size_t i = 0; i < plan.size() && ok; ++i) ok = replies.read(plan[i], tables);
-  broken_ = broken_ || replies.broken || !ok || PQexitPipelineMode(conn_.get()) != 1;
+  broken_ = broken_ || replies.broken || !ok;
   if (!replies.failure) return std::nullopt;
   return classify(std::move(*replies.failure), cancel.cancelled(), statement_timeout_);
+}
+
+// Batch after batch until the rows end, the limit is reached or something fails; then the close,
+// unless the connection broke.
+std::optional<Failure> Connection::stream(const Statement& statement, const CancelToken& cancel) {
+  constexpr long kBatch = 10'000;  // a round trip per 10,000 rows costs nothing, even through SSH
+  const long limit = statement.fetch_limit().value_or(kBatch);
+  std::vector<Table> none;
+  long asked = std::min(kBatch, limit);
+  auto failure = run_segment(plan_stream_open(statement, timeout_millis(), asked), cancel, none);
+  long before = 0;
+  while (!failure && !stream_.stopped && stream_.rows - before == asked && stream_.rows < limit) {
+    before = stream_.rows;
+    asked = std::min(kBatch, limit - stream_.rows);
+    failure = run_segment(plan_stream_fetch(statement, asked), cancel, none);
+  }
+  if (broken_) return failure;
+  auto closed = run_segment(plan_close(), cancel, none);
+  return failure ? failure : closed;
 }
 
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
   cancel_sent_ = false;
   notices_.clear();
   notices_left_out_ = 0;
-  const std::vector<Step> plan =
-      plan_call(statements, std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_));
-  bool sent = PQenterPipelineMode(conn_.get()) == 1;
-  for (std::size_t i = 0; i < plan.size() && sent; ++i) sent = send(plan[i]);
-  if (!sent) return lost("sending to the database failed");
+  stream_ = {};
+  if (PQenterPipelineMode(conn_.get()) != 1) return lost("sending to the database failed");
   Reply reply;
-  if (auto failure = read_call(plan, cancel, reply.tables)) return *failure;
+  const bool streamed = statements.size() == 1 && statements.front().sink();
+  auto failure = streamed ? stream(statements.front(), cancel)
+                          : run_segment(plan_call(statements, timeout_millis()), cancel, reply.tables);
+  broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
+  if (failure) return *failure;
   reply.notices = std::move(notices_);
   if (notices_left_out_ > 0)
     reply.notices.push_back("(" + std::to_string(notices_left_out_) + " more notices were left out)");

@@ -63,6 +63,25 @@ struct RowBudget {
   std::size_t value_bytes = 64u << 10;   // a longer value is left out (Table::omitted_size)
 };
 
+// A column of a result: its name and type.
+struct Column {
+  std::string name;
+  values::Oid type = 25;  // text
+};
+
+// Where a streamed statement's rows go as they arrive: nothing of them is kept here, so a million
+// rows cost what one does. A sink that returns false wants no more rows: the call then ends
+// without a failure, and the sink knows why it stopped (enough rows, or its own failure).
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // The columns, before the first row (also when there is none). Comes again when the call is
+  // retried on a fresh connection (a pooled one was found dead): the sink then starts over.
+  virtual bool begin(std::span<const Column> columns) = 0;
+  // One row, in PostgreSQL's text format; nullopt is SQL NULL.
+  virtual bool row(std::span<const std::optional<std::string_view>> values) = 0;
+};
+
 // One statement of a call. Sent with the extended protocol, which cannot carry a second statement.
 class Statement {
  public:
@@ -71,20 +90,26 @@ class Statement {
   // User SQL, read within `budget` (through a cursor when the statement allows one; EXPLAIN does
   // not and returns its few rows whole).
   static Statement guarded(const guard::GuardedSql& sql, RowBudget budget);
+  // User SQL whose rows, up to `max_rows`, go to `sink` through a cursor in batches, each its own
+  // FETCH under the statement timeout: a long export of a cheap query is not one long statement.
+  // The call must have no other statement. REQUIRES: sql.kind() is kQuery (a cursor can hold it).
+  static Statement streamed(const guard::GuardedSql& sql, RowSink& sink, long max_rows);
 
   const std::string& sql() const { return sql_; }
   const std::vector<std::string>& params() const { return params_; }
   std::optional<long> fetch_limit() const { return fetch_limit_; }
   const std::optional<RowBudget>& budget() const { return budget_; }
+  RowSink* sink() const { return sink_; }
 
  private:
   Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit,
-            std::optional<RowBudget> budget)
-      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit), budget_(budget) {}
+            std::optional<RowBudget> budget, RowSink* sink = nullptr)
+      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit), budget_(budget), sink_(sink) {}
   std::string sql_;
   std::vector<std::string> params_;
   std::optional<long> fetch_limit_;
   std::optional<RowBudget> budget_;  // set for user SQL: read row by row within it
+  RowSink* sink_ = nullptr;          // set for a streamed statement: its rows go there
 };
 
 // The rows of one statement, in PostgreSQL's text format.
@@ -92,10 +117,6 @@ class Table {
  public:
   explicit Table(pg_result* result);
   // A table made in memory, e.g. by a test's fake database. nullopt values are SQL NULLs.
-  struct Column {
-    std::string name;
-    values::Oid type = 25;  // text
-  };
   static Table make(const std::vector<Column>& columns,
                     const std::vector<std::vector<std::optional<std::string>>>& rows);
 

@@ -19,11 +19,37 @@ std::string millis(std::chrono::milliseconds ms) {
 }
 
 Step query(std::string sql, std::vector<std::string> params = {}) {
-  return Step{Step::Kind::kQuery, std::move(sql), std::move(params), 0, std::nullopt, std::nullopt};
+  return Step{Step::Kind::kQuery, std::move(sql), std::move(params), 0, std::nullopt, std::nullopt, nullptr};
 }
 
 Step sync() {
-  return Step{Step::Kind::kSync, "", {}, 0, std::nullopt, std::nullopt};
+  return Step{Step::Kind::kSync, "", {}, 0, std::nullopt, std::nullopt, nullptr};
+}
+
+std::string cursor_name(std::size_t index) {
+  return "fam_cursor_" + std::to_string(index);
+}
+
+std::string declare_prefix(std::size_t index) {
+  return "DECLARE " + cursor_name(index) + " NO SCROLL CURSOR FOR ";
+}
+
+Step fetch(std::size_t index, long rows) {
+  Step step = query("FETCH FORWARD " + std::to_string(rows) + " FROM " + cursor_name(index));
+  step.position_offset = static_cast<int>(declare_prefix(index).size());
+  step.table = index;
+  return step;
+}
+
+void add_prologue(std::vector<Step>& plan, std::chrono::milliseconds statement_timeout) {
+  plan.push_back(query("BEGIN READ ONLY"));
+  plan.push_back(query(kSetLocal, {millis(statement_timeout), millis(std::min(statement_timeout, kLockTimeout)),
+                                   millis(statement_timeout + std::chrono::milliseconds(kGrace) * 2)}));
+}
+
+void add_declare(std::vector<Step>& plan, const Statement& statement, std::size_t index) {
+  plan.push_back(query(declare_prefix(index) + statement.sql(), statement.params()));
+  plan.back().position_offset = static_cast<int>(declare_prefix(index).size());
 }
 
 // A statement with a fetch limit is read through a cursor: the only libpq-level way to stop a
@@ -35,13 +61,8 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
     plan.back().budget = statement.budget();
     return;
   }
-  const std::string cursor = "fam_cursor_" + std::to_string(index);
-  const std::string prefix = "DECLARE " + cursor + " NO SCROLL CURSOR FOR ";
-  plan.push_back(query(prefix + statement.sql(), statement.params()));
-  plan.back().position_offset = static_cast<int>(prefix.size());
-  plan.push_back(query("FETCH FORWARD " + std::to_string(*statement.fetch_limit()) + " FROM " + cursor));
-  plan.back().position_offset = static_cast<int>(prefix.size());
-  plan.back().table = index;
+  add_declare(plan, statement, index);
+  plan.push_back(fetch(index, *statement.fetch_limit()));
   plan.back().budget = statement.budget();
 }
 
@@ -50,16 +71,31 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
 std::vector<Step> plan_call(std::span<const Statement> statements, std::chrono::milliseconds statement_timeout) {
   std::vector<Step> plan;
   plan.reserve(statements.size() * 2 + 8);
-  plan.push_back(query("BEGIN READ ONLY"));
-  plan.push_back(query(kSetLocal, {millis(statement_timeout), millis(std::min(statement_timeout, kLockTimeout)),
-                                   millis(statement_timeout + std::chrono::milliseconds(kGrace) * 2)}));
+  add_prologue(plan, statement_timeout);
   for (std::size_t i = 0; i < statements.size(); ++i) add_statement(plan, statements[i], i);
   plan.push_back(sync());
-  plan.push_back(query("ROLLBACK"));
-  plan.push_back(sync());
-  plan.push_back(query("DISCARD ALL"));
-  plan.push_back(sync());
+  for (Step& step : plan_close()) plan.push_back(std::move(step));
   return plan;
+}
+
+std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
+                                   long batch) {
+  std::vector<Step> plan;
+  add_prologue(plan, statement_timeout);
+  add_declare(plan, statement, 0);
+  for (Step& step : plan_stream_fetch(statement, batch)) plan.push_back(std::move(step));
+  return plan;
+}
+
+std::vector<Step> plan_stream_fetch(const Statement& statement, long rows) {
+  std::vector<Step> plan{fetch(0, rows), sync()};
+  plan.front().table.reset();
+  plan.front().sink = statement.sink();
+  return plan;
+}
+
+std::vector<Step> plan_close() {
+  return {query("ROLLBACK"), sync(), query("DISCARD ALL"), sync()};
 }
 
 }  // namespace db

@@ -21,6 +21,7 @@ struct Step {
   int position_offset = 0;          // characters our wrapping put before user SQL (error positions)
   std::optional<std::size_t> table;  // its rows are the call's table number …
   std::optional<RowBudget> budget;   // … read one at a time, within this budget
+  RowSink* sink = nullptr;           // or its rows go here, one at a time
 };
 
 // BEGIN READ ONLY · SET LOCAL (set_config ×8) · each statement (DECLARE + FETCH for a cursor) ·
@@ -28,6 +29,14 @@ struct Step {
 // first segment failed; DISCARD ALL alone in the last drops whatever a statement left in the
 // session (prepared statements, advisory locks).
 std::vector<Step> plan_call(std::span<const Statement> statements, std::chrono::milliseconds statement_timeout);
+
+// A streamed statement's call, in segments that each end with a sync and are read before the next
+// is sent: open (BEGIN … DECLARE, the first FETCH of `batch` rows), one more FETCH for each further
+// batch the rows need, and close (ROLLBACK, DISCARD ALL), which runs whatever happened before.
+std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
+                                   long batch);
+std::vector<Step> plan_stream_fetch(const Statement& statement, long rows);
+std::vector<Step> plan_close();
 
 // statement_timeout is enforced by the server; our own deadline fires this long after it, cancels,
 // and drops the connection if the cancel does not take effect within the same grace again.

@@ -74,15 +74,19 @@ std::string result_response(const json& id, json result, const ServerInfo& info)
 }
 
 std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
-  const std::string& text = result ? *result : result.failure().message;
+  const std::string& text = result ? result->text : result.failure().message;
   std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() +
                     R"(,"result":{"resultType":"complete","content":[{"type":"text","text":)";
-  out.reserve(out.size() + text.size() * 2 + 256);
+  out.reserve(out.size() + text.size() + (result ? result->structured.size() : 0) + 512);
   values::append_json_string(out, text);
-  out += "}]";
+  out += '}';
+  if (result) {
+    for (const std::string& link : result->links) out += ',' + link;
+  }
+  out += ']';
   if (result) {
     out += R"(,"structuredContent":)";
-    out += *result;
+    out += result->structured;
   }
   out += R"(,"isError":)";
   out += result ? "false" : "true";

@@ -87,17 +87,17 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
                                              "schema '" +
                                              schema + "' to see the names");
   if (!result || !context.database.facts().has_timescaledb) return result;
-  auto described = nlohmann::json::parse(*result);
+  auto described = nlohmann::json::parse(result->structured);
   CallResult timescale =
       run_json_statement(context, db::Statement::trusted(kTimescaleSql, {schema, table}), "");
-  if (timescale) described.update(nlohmann::json::parse(*timescale));
+  if (timescale) described.update(nlohmann::json::parse(timescale->structured));
   // Asked on its own too, so that a failed lookup loses only the time span.
   CallResult spans = run_json_statement(context, db::Statement::trusted(kTimeSpansSql, {schema}), "");
   if (spans) {
-    auto by_table = nlohmann::json::parse(*spans);
+    auto by_table = nlohmann::json::parse(spans->structured);
     if (by_table.contains(table)) described["time_span"] = by_table[table];
   }
-  return described.dump();
+  return Answer{described.dump(), "", {}};
 }
 
 }  // namespace

@@ -4,8 +4,6 @@
 namespace tools {
 namespace {
 
-constexpr long kDefaultRows = 1000;
-
 nlohmann::json input_schema() {
   return {{"type", "object"},
           {"properties",
@@ -14,17 +12,17 @@ nlohmann::json input_schema() {
             {"max_rows",
              {{"type", "integer"},
               {"minimum", 1},
-              {"default", kDefaultRows},
-              {"description", "Most rows to return (capped by the server's ceiling)."}}}}},
+              {"description", "Most rows to return; by default as many as fit the answer."}}}}},
           {"required", {"sql"}},
           {"additionalProperties", false}};
 }
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
-  long max_rows = arguments.value("max_rows", kDefaultRows);
+  std::optional<long> max_rows;
   std::vector<std::string> notices;
+  if (arguments.contains("max_rows")) max_rows = arguments["max_rows"].get<long>();
   if (max_rows > context.limits.max_rows) {
-    notices.push_back("max_rows " + std::to_string(max_rows) + " is above this server's ceiling; used " +
+    notices.push_back("max_rows " + std::to_string(*max_rows) + " is above this server's ceiling; used " +
                       std::to_string(context.limits.max_rows));
     max_rows = context.limits.max_rows;
   }
@@ -36,25 +34,21 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 Tool query_tool() {
   return Tool{"query",
               "Run a read-only SQL query",
-              "Run one read-only PostgreSQL query (SELECT, WITH … SELECT, VALUES, TABLE, or EXPLAIN without "
-              "ANALYZE) against the fleet telematics database and get its rows. Raw telemetry is in schema "
-              "tracksolid (devices, GPS positions, alarms); curated views, materialized views and "
-              "reporting.fn_* functions are in schema reporting. PostGIS is available (geometries come back "
-              "as GeoJSON); timestamptz values are UTC ISO-8601. Send one statement per call; writes, "
-              "session changes and functions that act outside the query are refused. Prefer aggregating "
-              "in SQL over fetching many rows: at most max_rows rows come back, and `truncated` says when "
-              "more existed. Use list_tables and describe_table first when unsure of names.",
+              "Run one read-only PostgreSQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN) on the fleet "
+              "database: tracksolid has raw devices, GPS positions, alarms; reporting has curated views and "
+              "fn_* functions. Geometries come as GeoJSON, times as UTC ISO-8601. Aggregate in SQL: an answer "
+              "holds about 10k tokens and says when rows were cut. For a whole large result, use export_query.",
               input_schema(),
               nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "columns": {"type": "array", "items": {"type": "object",
-            "properties": {"name": {"type": "string"}, "type": {"type": "string"}},
-            "required": ["name", "type"]}},
-          "rows": {"type": "array", "items": {"type": "array"},
-                   "description": "Each row is an array aligned with columns."},
+            "properties": {"name": {"type": "string"}, "type": {"type": "string"}}}},
+          "rows": {"type": "array", "items": {"type": "array"}},
           "row_count": {"type": "integer"},
-          "truncated": {"type": "boolean", "description": "True when more rows existed than were returned."},
+          "truncated": {"type": "boolean"},
+          "truncated_by": {"enum": ["size", "max_rows"]},
+          "omitted_values": {"type": "array"},
           "notices": {"type": "array", "items": {"type": "string"}}
         },
         "required": ["columns", "rows", "row_count", "truncated"]

@@ -4,7 +4,8 @@ namespace tools {
 
 const std::vector<Tool>& registry() {
   static const std::vector<Tool> tools = {query_tool(),          list_schemas_tool(),   list_tables_tool(),
-                                          describe_table_tool(), list_functions_tool(), sample_table_tool()};
+                                          describe_table_tool(), list_functions_tool(), sample_table_tool(),
+                                          export_query_tool()};
   return tools;
 }
 
@@ -35,13 +36,13 @@ nlohmann::json describe(const Tool& tool) {
           {"description", tool.description},
           {"inputSchema", tool.input_schema},
           {"outputSchema", tool.output_schema},
-          // Every tool only reads, gives the same answer for the same data, and touches nothing
-          // outside the database.
+          // Every tool only reads the database and never destroys anything; all but export_query
+          // also leave the machine as it was, and give the same answer for the same data (an
+          // export writes a new file each time).
           {"annotations",
-           {{"title", tool.title},
-            {"readOnlyHint", true},
+           {{"readOnlyHint", !tool.writes_files},
             {"destructiveHint", false},
-            {"idempotentHint", true},
+            {"idempotentHint", !tool.writes_files},
             {"openWorldHint", false}}}};
 }
 
@@ -72,6 +73,7 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
   Context context{database_, limits_, cancel, reporter};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());
+  if (result->text.empty()) result->text = render_text(result->structured);
   return result;
 }
 

@@ -1,9 +1,28 @@
-// Runs statements for the tools and writes their rows as JSON, within the row and byte budgets.
+// Runs statements for the tools and writes their answers as JSON within the answer budget.
 #include "guard/guard.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
 namespace {
+
+// The narrowest row worth planning for (two short columns): a call without max_rows fetches
+// budget / this many rows, so the default follows from the budget.
+constexpr std::size_t kMinRowChars = 40;
+// Room kept after the rows for the counts, the list of cut values and the notices.
+constexpr std::size_t kTailChars = 1500;
+constexpr std::size_t kMaxOmittedListed = 20;
+
+struct Omitted {
+  int row;
+  int column;
+  std::size_t chars;
+};
+
+std::string with_commas(std::size_t n) {
+  std::string digits = std::to_string(n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
 
 void write_columns(std::string& out, const db::Table& table, const values::Catalog& catalog) {
   out += "\"columns\":[";
@@ -17,105 +36,164 @@ void write_columns(std::string& out, const db::Table& table, const values::Catal
   out += ']';
 }
 
-void write_omitted(std::string& out, std::size_t bytes, std::string_view form) {
-  values::append_json_string(out, "[value omitted: " + std::to_string(bytes) + " bytes" + std::string(form) +
-                                      ", over the per-value limit; select a part of it, e.g. left(col, 1000), "
+void write_omitted(std::string& out, std::size_t chars, std::size_t limit) {
+  values::append_json_string(out, "[value omitted: " + with_commas(chars) + " characters, over the " +
+                                      with_commas(limit) +
+                                      "-character limit; select a part of it, e.g. left(col, 1000), "
                                       "octet_length(col) or ST_Simplify(geom, …)]");
 }
 
-// Appends one value; one larger than the limit is replaced by a note on how to select less of it.
-// The database layer left out values over the limit before they were copied; escaping can still
-// grow one that was under it.
-void write_value(std::string& out, const db::Table& table, int row, int column, const values::Catalog& catalog,
-                 std::size_t max_value_bytes) {
-  if (auto omitted = table.omitted_size(row, column)) return write_omitted(out, *omitted, "");
-  auto text = table.value(row, column);
-  if (!text) {
-    out += "null";
-    return;
-  }
-  std::size_t start = out.size();
-  values::append_json(out, *text, table.column_type(column), catalog);
-  if (out.size() - start <= max_value_bytes) return;
-  std::size_t written = out.size() - start;
-  out.resize(start);
-  write_omitted(out, written, " as JSON");
-}
+// Writes the rows of `table`, as many as fit between here and `end`.
+class RowWriter {
+ public:
+  RowWriter(std::string& out, const db::Table& table, const values::Catalog& catalog, std::size_t value_limit)
+      : out_(out), table_(table), catalog_(catalog), value_limit_(value_limit) {}
 
-// Writes the rows that fit; returns how many.
-int write_rows(std::string& out, const db::Table& table, const values::Catalog& catalog, long max_rows,
-               const Limits& limits) {
-  out += ",\"rows\":[";
-  const std::size_t budget_end = out.size() + limits.max_result_bytes;
-  int rows = static_cast<int>(std::min<long>(table.row_count(), max_rows));
-  for (int r = 0; r < rows; ++r) {
-    if (out.size() > budget_end) {
-      rows = r;
-      break;
+  // Returns how many rows were written.
+  int write(int rows, std::size_t end) {
+    out_ += ",\"rows\":[";
+    for (int r = 0; r < rows; ++r) {
+      const std::size_t start = out_.size();
+      const std::size_t omitted_before = omitted_.size();
+      out_ += r ? ",[" : "[";
+      for (int c = 0; c < table_.column_count(); ++c) {
+        if (c) out_ += ',';
+        write_value(r, c);
+      }
+      out_ += ']';
+      if (out_.size() > end) {
+        out_.resize(start);
+        omitted_.resize(omitted_before);
+        rows = r;
+      }
     }
-    out += r ? ",[" : "[";
-    for (int c = 0; c < table.column_count(); ++c) {
-      if (c) out += ',';
-      write_value(out, table, r, c, catalog, limits.max_value_bytes);
-    }
-    out += ']';
+    out_ += ']';
+    return rows;
   }
-  out += ']';
-  return rows;
-}
 
-void write_notices(std::string& out, const std::vector<std::string>& notices) {
-  if (notices.empty()) return;
-  out += ",\"notices\":[";
-  for (std::size_t i = 0; i < notices.size(); ++i) {
+  const std::vector<Omitted>& omitted() const { return omitted_; }
+
+ private:
+  // Appends one value; one over the limit is replaced by a note on how to select less of it. The
+  // database layer left out values over the limit before they were copied; escaping can still grow
+  // one that was under it.
+  void write_value(int row, int column) {
+    if (auto size = table_.omitted_size(row, column)) return omit(row, column, *size);
+    auto text = table_.value(row, column);
+    if (!text) {
+      out_ += "null";
+      return;
+    }
+    const std::size_t start = out_.size();
+    values::append_json(out_, *text, table_.column_type(column), catalog_);
+    if (out_.size() - start <= value_limit_) return;
+    const std::size_t written = out_.size() - start;
+    out_.resize(start);
+    omit(row, column, written);
+  }
+
+  void omit(int row, int column, std::size_t chars) {
+    omitted_.push_back({row, column, chars});
+    write_omitted(out_, chars, value_limit_);
+  }
+
+  std::string& out_;
+  const db::Table& table_;
+  const values::Catalog& catalog_;
+  std::size_t value_limit_;
+  std::vector<Omitted> omitted_;
+};
+
+void write_strings(std::string& out, std::string_view key, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  out += ",\"";
+  out += key;
+  out += "\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
-    values::append_json_string(out, notices[i]);
+    values::append_json_string(out, items[i]);
   }
   out += ']';
+}
+
+// The database's notices share the budget: a statement can raise thousands of them.
+std::vector<std::string> within(std::vector<std::string> notices, std::size_t budget) {
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < notices.size(); ++i) {
+    used += notices[i].size() + 4;
+    if (used <= budget) continue;
+    std::size_t left_out = notices.size() - i;
+    notices.resize(i);
+    notices.push_back("(" + std::to_string(left_out) + " more notices were left out to keep the answer small)");
+    break;
+  }
+  return notices;
+}
+
+void write_omitted_list(std::string& out, const db::Table& table, const std::vector<Omitted>& omitted) {
+  if (omitted.empty()) return;
+  out += ",\"omitted_values\":[";
+  for (std::size_t i = 0; i < omitted.size() && i < kMaxOmittedListed; ++i) {
+    out += i ? ",{\"row\":" : "{\"row\":";
+    out += std::to_string(omitted[i].row) + ",\"column\":";
+    values::append_json_string(out, table.column_name(omitted[i].column));
+    out += ",\"chars\":" + std::to_string(omitted[i].chars) + '}';
+  }
+  out += ']';
+}
+
+// What a cut answer tells its reader: what was shown, why, and the two ways to the rest.
+std::string cut_notice(int shown, bool by_size, long max_rows, const Limits& limits) {
+  std::string ways = "narrow the query (filters, fewer columns, aggregation)" +
+                     std::string(by_size ? "" : ", raise max_rows (at most " + with_commas(limits.max_rows) + ")") +
+                     ", or call export_query to save every row to a file";
+  if (by_size)
+    return "Showing the first " + with_commas(static_cast<std::size_t>(shown)) +
+           " rows: more exist, and this answer is limited to " + with_commas(limits.max_result_chars) +
+           " characters. To get the rest, " + ways + ".";
+  return "Showing max_rows=" + with_commas(static_cast<std::size_t>(max_rows)) +
+         " rows: more exist. To get the rest, " + ways + ".";
 }
 
 }  // namespace
 
-CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices) {
+CallResult run_rows(Context& context, std::string_view sql, std::optional<long> asked_rows,
+                    std::vector<std::string> notices) {
   guard::Verdict verdict = guard::check(sql);
   if (!verdict) return verdict.failure();
-  // One row more than asked tells us, without counting, that the result was cut.
-  const db::RowBudget budget{max_rows + 1, context.limits.max_result_bytes, context.limits.max_value_bytes};
+  const Limits& limits = context.limits;
+  const long max_rows =
+      std::min(asked_rows.value_or(static_cast<long>(limits.max_result_chars / kMinRowChars)), limits.max_rows);
+  // One row more than asked tells us, without counting, that the result was cut. Text form and JSON
+  // differ in size (hex geometry vs GeoJSON), hence twice the budget held.
+  const db::RowBudget budget{max_rows + 1, 2 * limits.max_result_chars, limits.max_value_chars()};
   const db::Statement statement = db::Statement::guarded(*verdict, budget);
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
   if (!outcome) return outcome.failure();
   const db::Table& table = outcome->tables.front();
-  const values::Catalog& catalog = context.database.catalog();
   notices.insert(notices.begin(), outcome->notices.begin(), outcome->notices.end());
+  notices = within(std::move(notices), limits.max_result_chars / 4);
 
-  std::string out;
-  out.reserve(256 + static_cast<std::size_t>(table.row_count()) * table.column_count() * 12);
-  out += '{';
-  write_columns(out, table, catalog);
-  int written = write_rows(out, table, catalog, max_rows, context.limits);
-  bool more_rows = table.row_count() > written || table.cut_for_size();
-  if (table.cut_for_size() || written < std::min<long>(table.row_count(), max_rows)) {
-    notices.push_back("the result was cut at " + std::to_string(written) + " rows to stay within " +
-                      std::to_string(context.limits.max_result_bytes >> 10) +
-                      " KiB; select fewer columns or aggregate");
-  } else if (more_rows) {
-    notices.push_back("more rows exist than max_rows=" + std::to_string(max_rows) +
-                      "; aggregate, filter, or add ORDER BY … LIMIT to choose which rows you see");
-  }
-  out += ",\"row_count\":" + std::to_string(written) + ",\"truncated\":" + (more_rows ? "true" : "false");
-  write_notices(out, notices);
+  std::string out = "{";
+  write_columns(out, table, context.database.catalog());
+  std::size_t tail = kTailChars;
+  for (const auto& notice : notices) tail += notice.size() + 4;
+  const std::size_t end = limits.max_result_chars > out.size() + tail ? limits.max_result_chars - tail : out.size();
+  RowWriter rows(out, table, context.database.catalog(), limits.max_value_chars());
+  const int fetched = static_cast<int>(std::min<long>(table.row_count(), max_rows));
+  const int written = rows.write(fetched, end);
+  const bool by_size = written < fetched || table.cut_for_size();
+  const bool truncated = by_size || table.row_count() > max_rows;
+  if (truncated) notices.push_back(cut_notice(written, by_size, max_rows, limits));
+  if (!rows.omitted().empty())
+    notices.push_back(std::to_string(rows.omitted().size()) + " values over " + with_commas(limits.max_value_chars()) +
+                      " characters were replaced by a note (see omitted_values); select a part of them instead");
+  out += ",\"row_count\":" + std::to_string(written) + ",\"truncated\":" + (truncated ? "true" : "false");
+  if (truncated) out += by_size ? ",\"truncated_by\":\"size\"" : ",\"truncated_by\":\"max_rows\"";
+  write_omitted_list(out, table, rows.omitted());
+  write_strings(out, "notices", notices);
   out += '}';
-  return out;
-}
-
-CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found) {
-  db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
-  if (!outcome) return outcome.failure();
-  const db::Table& table = outcome->tables.front();
-  auto cell = table.row_count() > 0 && table.column_count() > 0 ? table.value(0, 0) : std::nullopt;
-  if (!cell) return invalid(std::move(not_found));
-  // PostgreSQL's json output is loosely spaced; the model's context deserves the compact form.
-  return nlohmann::json::parse(*cell).dump();
+  return Answer{std::move(out), "", {}};
 }
 
 }  // namespace tools

@@ -21,7 +21,7 @@ nlohmann::json input_schema() {
 }
 
 CallResult run(const nlohmann::json& arguments, Context& context) {
-  long rows = std::min(arguments.value("n", kDefaultRows), context.limits.max_rows);
+  const long rows = std::min(arguments.value("n", kDefaultRows), context.limits.max_rows);
   // LIMIT lets the planner stop early: first rows of a hypertable of billions cost a chunk read.
   std::string sql = "SELECT * FROM " + quote_identifier(arguments["schema"].get<std::string>()) + "." +
                     quote_identifier(arguments["table"].get<std::string>()) + " LIMIT " +
@@ -34,9 +34,8 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 Tool sample_table_tool() {
   return Tool{"sample_table",
               "Sample rows of a table",
-              "Return the first n rows (default 20) of a table or view, to see what its values look "
-              "like before writing a query. Cheap even on very large tables. Rows come back as in "
-              "`query`: columns with types, and rows as arrays.",
+              "The first n rows (default 20) of a table or view, to see what its values look like before "
+              "writing a query. Cheap on any table. Answers as query does.",
               input_schema(),
               query_tool().output_schema,
               run};

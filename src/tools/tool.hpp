@@ -21,6 +21,7 @@ struct Tool {
   nlohmann::json input_schema;
   nlohmann::json output_schema;
   CallResult (*run)(const nlohmann::json& arguments, Context& context);
+  bool writes_files = false;  // it still never changes the database, but it does change the machine
 };
 
 // The tools, in the order tools/list shows them (deterministic, for clients' caches).
@@ -33,6 +34,7 @@ Tool list_tables_tool();
 Tool describe_table_tool();
 Tool list_functions_tool();
 Tool sample_table_tool();
+Tool export_query_tool();
 
 // Shared helpers.
 // A failure the caller fixes by changing the arguments (a name that does not exist, a bad value).
@@ -41,9 +43,14 @@ fam::Failure invalid(std::string message);
 // maxLength, additionalProperties:false); otherwise what is wrong, for the model to fix.
 std::optional<std::string> check_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
 // Runs catalog SQL whose single cell is a JSON object; no row or NULL means "not found" -> `not_found`.
+// An answer over the budget loses the tail of its longest list, and says so.
 CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found);
-// Runs one guarded user statement and writes {columns, rows, row_count, truncated, notices}.
-CallResult run_rows(Context& context, std::string_view sql, long max_rows, std::vector<std::string> notices);
+// Runs one guarded user statement and answers {columns, rows, row_count, truncated, …} within the
+// budget; `max_rows` unset means as many rows as fit.
+CallResult run_rows(Context& context, std::string_view sql, std::optional<long> max_rows,
+                    std::vector<std::string> notices);
+// The text block for hosts that show their model only text (see Answer::text).
+std::string render_text(std::string_view structured);
 std::string quote_identifier(std::string_view name);
 // What to say when a schema does not exist or cannot be used, and what to do instead.
 std::string unknown_schema(const std::string& schema);

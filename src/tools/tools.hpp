@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -15,15 +17,30 @@ namespace tools {
 
 struct Limits {
   long max_rows = 10000;  // the ceiling no call may exceed (--max-rows)
-  // A few huge cells must not flood the model's context: past this the result is cut (rows) and
-  // a value larger than max_value_bytes is replaced by a note saying how to select less of it.
-  std::size_t max_result_bytes = 8u << 20;
-  std::size_t max_value_bytes = 64u << 10;
+  // What one answer may hold, in characters of JSON: about 10k tokens, under the size at which
+  // Claude Code warns, and far under the 25k tokens at which it sets an answer aside. Rows past it
+  // are cut, and the answer says so and how to get them (--max-result-chars).
+  std::size_t max_result_chars = 40000;
+  // A value longer than this is replaced by a note saying how to select less of it, so that one
+  // huge cell cannot crowd out every other row.
+  std::size_t max_value_chars() const { return max_result_chars / 4; }
+  // export_query: where its files go ("" = the default folder under Downloads), and its bounds.
+  std::string export_dir;
+  long export_max_rows = 1'000'000;
+  std::uint64_t export_max_bytes = std::uint64_t{1} << 30;
 };
 
-// The answer to one tools/call: the structuredContent object as JSON text, or the failure whose
-// message tells the caller what to change.
-using CallResult = fam::Result<std::string>;
+// The answer to one tools/call.
+struct Answer {
+  std::string structured;  // the structuredContent object, as JSON text
+  // The text block, for hosts that show their model only the text: a summary and a compact table
+  // of the leading rows, a fifth of `structured` at most. Rendered from `structured` when empty.
+  std::string text;
+  std::vector<std::string> links;  // further content blocks (resource_link), as JSON text
+};
+
+// The answer, or the failure whose message tells the caller what to change.
+using CallResult = fam::Result<Answer>;
 
 // What a running tool can tell its caller before it answers (MCP progress and log notifications).
 // Thread-safe; each does nothing when the client did not ask for it.

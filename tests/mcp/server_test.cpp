@@ -42,14 +42,14 @@ class FakeTools final : public tools::ToolSet {
       ++inside_;
       met_.notify_all();
       bool both = met_.wait_for(lock, std::chrono::milliseconds(kLimitMs), [this] { return inside_ >= 2; });
-      return json{{"met", both}}.dump();
+      return tools::Answer{json{{"met", both}}.dump(), "", {}};
     }
     if (name == "report") {
       reporter.progress(1, 2, "halfway");
       reporter.log("info", "a log line");
       reporter.log("debug", "too detailed");
     }
-    return json{{"echo", arguments}}.dump();
+    return tools::Answer{json{{"echo", arguments}}.dump(), "echoed", {R"({"type":"resource_link","uri":"file:///x"})"}};
   }
 
  private:
@@ -132,13 +132,15 @@ json modern(const json& id, const std::string& method, json params = json::objec
 
 }  // namespace
 
-TEST_CASE("mcp: a tool's value is structuredContent and its text copy", "[mcp]") {
+TEST_CASE("mcp: a tool's answer is structuredContent, its own text, then its links", "[mcp]") {
   Harness server;
   server.call(1, "echo");
   json result = server.next_response()["result"];
   CHECK(result["isError"] == false);
   CHECK(result["structuredContent"]["echo"]["n"] == 1);
-  CHECK(json::parse(result["content"][0]["text"].get<std::string>()) == result["structuredContent"]);
+  REQUIRE(result["content"].size() == 2);
+  CHECK(result["content"][0] == json{{"type", "text"}, {"text", "echoed"}});
+  CHECK(result["content"][1]["type"] == "resource_link");
 }
 
 TEST_CASE("mcp: a tool's failure is an isError result with its message and no structuredContent", "[mcp]") {

@@ -74,7 +74,7 @@ TEST_CASE("tools: query fetches one row past max_rows and says when more exist",
   REQUIRE(result.ok());
   REQUIRE(f.database.fetch_limits == std::vector<std::optional<long>>{4});
   CHECK(f.database.sent == std::vector<std::string>{"SELECT n FROM t"});  // never rewritten
-  json answer = json::parse(*result);
+  json answer = json::parse(result->structured);
   CHECK(answer["rows"] == json::array({{1}, {2}, {3}}));
   CHECK(answer["truncated"] == true);
   CHECK(answer["notices"][0].get<std::string>().find("max_rows=3") != std::string::npos);
@@ -86,7 +86,7 @@ TEST_CASE("tools: the database's notices come first among the answer's notices",
   f.database.notices = {"WARNING: something to know"};
   auto result = f.call("query", {{"sql", "SELECT n FROM t"}, {"max_rows", 2}});
   REQUIRE(result.ok());
-  json notices = json::parse(*result)["notices"];
+  json notices = json::parse(result->structured)["notices"];
   REQUIRE(notices.size() == 2);
   CHECK(notices[0] == "WARNING: something to know");
   CHECK(notices[1].get<std::string>().find("max_rows=2") != std::string::npos);
@@ -149,7 +149,7 @@ TEST_CASE("tools: a value over the per-value limit is replaced by a note", "[too
   f.database.tables = {db::Table::make({{"big"}}, {{std::string(100'000, 'a')}})};
   auto result = f.call("query", {{"sql", "SELECT big FROM t"}});
   REQUIRE(result.ok());
-  std::string cell = json::parse(*result)["rows"][0][0];
+  std::string cell = json::parse(result->structured)["rows"][0][0];
   CHECK(cell.starts_with("[value omitted: "));
 }
 
