@@ -6,7 +6,7 @@
 -- yesterday, so "yesterday", "last week" and "this month" have answers, and no position is in the
 -- future (the last one is at 23:59 local yesterday).
 -- scale:  small = 5 vehicles x 2 days   (14,400 positions; for tests, loads in about a second)
---         demo  = 12 vehicles x 35 days (604,800 positions; about 15 s)
+--         demo  = 10 vehicles x 35 days (504,000 positions; 15-20 s, ~30 s with the hypertable, 2 cores)
 --         bench = 40 vehicles x 35 days (2,016,000 positions; a minute or two)
 -- Optional overrides: -v n_devices=N -v n_days=N, and the local dates -v end_date=YYYY-MM-DD (the
 -- first day after the data; default today in Africa/Nairobi) or -v start_date=YYYY-MM-DD (the first
