@@ -1,9 +1,15 @@
 // CSV (RFC 4180): UTF-8 without a BOM, a header row, CRLF line ends. A field is quoted when it
 // holds a comma, a quote, CR or LF, or is empty (so that "" differs from NULL, an empty field).
+#include <algorithm>
+
 #include "export/writers.hpp"
 
 namespace exports {
 namespace {
+
+bool needs_quotes(char c) {
+  return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
 
 class CsvWriter final : public Writer {
  public:
@@ -50,7 +56,7 @@ class CsvWriter final : public Writer {
   // Quotes line_[mark...] in place when RFC 4180 asks for it, doubling the quotes inside.
   void quote_from(std::size_t mark) {
     const std::string_view field = std::string_view(line_).substr(mark);
-    if (!field.empty() && field.find_first_of(",\"\r\n") == std::string_view::npos) return;
+    if (!field.empty() && std::none_of(field.begin(), field.end(), needs_quotes)) return;
     field_.assign(field);
     line_.resize(mark);
     line_.push_back('"');

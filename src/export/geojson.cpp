@@ -53,6 +53,7 @@ class GeoJsonWriter final : public Writer {
   }
 
   std::optional<fam::Failure> row(Row values) override {
+    if (geometry_ == kNoGeometry) return not_begun();
     line_.assign(features_++ == 0 ? "\n" : ",\n");
     line_.append(R"({"type":"Feature","geometry":)");
     if (geometry_ < values.size() && values[geometry_]) {
@@ -67,6 +68,7 @@ class GeoJsonWriter final : public Writer {
   }
 
   fam::Result<std::uint64_t> finish() override {
+    if (geometry_ == kNoGeometry) return not_begun();
     line_.assign("\n]");
     if (srid_ && *srid_ != kWgs84 && *srid_ != 0) {
       line_.append(R"(,"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::)");
@@ -80,6 +82,11 @@ class GeoJsonWriter final : public Writer {
   std::vector<std::string> notes() const override { return notes_.all(); }
 
  private:
+  static fam::Failure not_begun() {
+    return fam::Failure{fam::FailureKind::kInternal,
+                        "GeoJSON writer used without a successful begin(); report this as a bug", ""};
+  }
+
   void append_geometry(std::string_view hex) {
     if (!values::append_geojson_geometry(line_, hex)) {
       line_.append("null");

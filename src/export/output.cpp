@@ -13,7 +13,7 @@ namespace {
 
 // Big enough that a write(2) per 64 KiB is noise next to formatting the rows; small enough that
 // the buffer never matters to memory.
-constexpr std::size_t kBufferBytes = 64 * 1024;
+constexpr std::size_t kBufferBytes = std::size_t{64} * 1024;
 
 }  // namespace
 

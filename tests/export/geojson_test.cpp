@@ -70,7 +70,7 @@ TEST_CASE("geojson names a crs other than WGS 84 after the features and says so 
   REQUIRE(written.notes.size() == 1);
   CHECK_THAT(written.notes[0], Catch::Contains("SRID 3857") && Catch::Contains("ST_Transform(geom, 4326)"));
   if (auto summary = ogrinfo(written.path)) {
-    CHECK_THAT(*summary, Catch::Contains("Feature Count: 2") && Catch::Contains("3857"));
+    CHECK_THAT(*summary, Catch::Contains("Feature Count: 2") && Catch::Contains("ID[\"EPSG\",3857]"));
   }
 }
 
@@ -99,4 +99,20 @@ TEST_CASE("geojson refuses a query without a geometry column and says how to mak
   CHECK(failure->kind == fam::FailureKind::kInvalid);
   CHECK_THAT(failure->message, Catch::Contains("lat double precision") &&
                                    Catch::Contains("ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom"));
+}
+
+TEST_CASE("geojson refuses rows after a begin that failed instead of writing a broken file",
+          "[export][geojson]") {
+  const TempDir dir;
+  auto path = exports::create_file(dir.path(), "", Format::kGeoJson);
+  REQUIRE(path.ok());
+  auto writer = exports::open_writer(Format::kGeoJson, *path, export_test::catalog());
+  REQUIRE(writer.ok());
+  const std::vector<exports::Column> columns = {{"name", 25}};
+  REQUIRE((*writer)->begin(columns));
+  const std::optional<std::string_view> row[] = {"depot"};
+  const auto failure = (*writer)->row(row);
+  REQUIRE(failure);
+  CHECK(failure->kind == fam::FailureKind::kInternal);
+  CHECK_FALSE((*writer)->finish().ok());
 }

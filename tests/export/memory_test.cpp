@@ -26,7 +26,7 @@ long peak_kib() {
 }
 
 constexpr int kRows = 200000;
-constexpr long kBudgetKib = 30 * 1024;
+constexpr long kBudgetKib = 30L * 1024;
 
 }  // namespace
 
