@@ -14,7 +14,7 @@
 #
 #   --reset      delete and recreate the sandbox (new cluster, new data, new password)
 #   --port PORT  TCP port for a new sandbox on 127.0.0.1 (default 55432)
-#   --scale S    dataset size (default demo: 20 vehicles x 3 days)
+#   --scale S    dataset size (default demo: 10 vehicles x the 35 days up to yesterday)
 #   --no-deps    skip step 1;  --no-build: skip step 2 (use the existing build/)
 #   Environment: FAM_DEMO_DIR (sandbox directory), FAM_BINARY (server binary to run).
 #
