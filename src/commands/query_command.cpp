@@ -26,7 +26,7 @@ std::string render(std::string answer, config::Format format) {
 
 // A person at a terminal asked for up to --max-rows rows, not for what fits a model's context;
 // the bound that remains is on this process's memory.
-constexpr std::size_t kTerminalResultChars = 8u << 20;
+constexpr std::size_t kTerminalResultChars = 6u << 20;
 
 // `query --output FILE`: export_query into FILE's folder, under FILE's name.
 nlohmann::json export_arguments(const config::Config& config) {
@@ -68,7 +68,9 @@ int query(const config::Config& config) {
   const bool to_file = !config.output.empty();
   if (to_file) limits.export_dir = std::filesystem::path(config.output).parent_path().string();
   if (to_file && limits.export_dir.empty()) limits.export_dir = ".";
-  tools::Phrasing phrasing{false, [&config](const fam::Failure& failure) { return remedy(config, failure); }};
+  tools::Phrasing phrasing{false, [&config](const fam::Failure& failure) { return remedy(config, failure); },
+                           "add --output FILE (with --format csv, xlsx, geojson or jsonl) to save every row",
+                           /*text_block=*/false};
   tools::Toolbox toolbox(*backend->database, limits, phrasing);
   StopSignals interrupt;  // Ctrl-C cancels the statement on the server, not only this process
   tools::SilentReporter quiet;

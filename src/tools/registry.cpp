@@ -70,10 +70,10 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
     reporter.log("error", phrased.message);  // for a client that shows the server's log
     return phrased;
   }
-  Context context{database_, limits_, cancel, reporter};
+  Context context{database_, limits_, phrasing_, cancel, reporter};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());
-  if (result->text.empty()) result->text = render_text(result->structured);
+  if (result->text.empty() && phrasing_.text_block) result->text = render_text(result->structured);
   return result;
 }
 

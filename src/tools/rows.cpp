@@ -143,10 +143,11 @@ void write_omitted_list(std::string& out, const db::Table& table, const std::vec
 }
 
 // What a cut answer tells its reader: what was shown, why, and the two ways to the rest.
-std::string cut_notice(int shown, bool by_size, long max_rows, const Limits& limits) {
+std::string cut_notice(int shown, bool by_size, long max_rows, const Context& context) {
+  const Limits& limits = context.limits;
   std::string ways = "narrow the query (filters, fewer columns, aggregation)" +
                      std::string(by_size ? "" : ", raise max_rows (at most " + with_commas(limits.max_rows) + ")") +
-                     ", or call export_query to save every row to a file";
+                     ", or " + context.phrasing.export_advice;
   if (by_size)
     return "Showing the first " + with_commas(static_cast<std::size_t>(shown)) +
            " rows: more exist, and this answer is limited to " + with_commas(limits.max_result_chars) +
@@ -165,8 +166,8 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   const long max_rows =
       std::min(asked_rows.value_or(static_cast<long>(limits.max_result_chars / kMinRowChars)), limits.max_rows);
   // One row more than asked tells us, without counting, that the result was cut. Text form and JSON
-  // differ in size (hex geometry vs GeoJSON), hence twice the budget held.
-  const db::RowBudget budget{max_rows + 1, 2 * limits.max_result_chars, limits.max_value_chars()};
+  // differ in size (hex geometry vs GeoJSON), hence half as much again held as the budget.
+  const db::RowBudget budget{max_rows + 1, limits.max_result_chars * 3 / 2, limits.max_value_chars()};
   const db::Statement statement = db::Statement::guarded(*verdict, budget);
   db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
   if (!outcome) return outcome.failure();
@@ -184,7 +185,7 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   const int written = rows.write(fetched, end);
   const bool by_size = written < fetched || table.cut_for_size();
   const bool truncated = by_size || table.row_count() > max_rows;
-  if (truncated) notices.push_back(cut_notice(written, by_size, max_rows, limits));
+  if (truncated) notices.push_back(cut_notice(written, by_size, max_rows, context));
   if (!rows.omitted().empty())
     notices.push_back(std::to_string(rows.omitted().size()) + " values over " + with_commas(limits.max_value_chars()) +
                       " characters were replaced by a note (see omitted_values); select a part of them instead");

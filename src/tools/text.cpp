@@ -149,8 +149,8 @@ void write_value(TextWriter& out, const std::string& key, const Ordered& value, 
 }  // namespace
 
 std::string render_text(std::string_view structured) {
-  constexpr std::size_t kMinimum = 400;  // a short answer is shown whole, whatever its share
-  constexpr std::size_t kShare = 5;      // a fifth of the structured answer: the line stays under 1.3x it
+  constexpr std::size_t kMinimum = 2000;  // a short answer (a plan, a count) is shown whole, whatever its share
+  constexpr std::size_t kShare = 5;       // a fifth of the structured answer: the line stays under 1.3x it
   TextWriter out(std::max(structured.size() / kShare, kMinimum));
   Ordered answer = Ordered::parse(structured, nullptr, false);
   if (!answer.is_object()) return std::string(structured.substr(0, kMinimum));

@@ -10,6 +10,7 @@ namespace tools {
 struct Context {
   db::Executor& database;  // connected: facts() and catalog() can be read
   const Limits& limits;
+  const Phrasing& phrasing;
   const db::CancelToken& cancel;
   Reporter& reporter;
 };

@@ -72,7 +72,7 @@ class ToolSet {
                           Reporter& reporter) = 0;
 };
 
-// How failures are worded for whoever reads them.
+// How answers and failures are worded for whoever reads them.
 struct Phrasing {
   // SQL errors end with the tool to call next ("call describe_table to see the columns"): right for
   // a model, wrong for a person at a terminal.
@@ -80,6 +80,10 @@ struct Phrasing {
   // What the person running the binary can do about a failure the caller cannot fix (the database
   // is unreachable, the role could write): the options and commands that fix it. "" adds nothing.
   std::function<std::string(const fam::Failure&)> remedy;
+  // How a cut answer tells its reader to get every row.
+  std::string export_advice = "call export_query to save every row to a file";
+  // Whether answers carry a text block: an MCP host shows it; a terminal prints the rows itself.
+  bool text_block = true;
 };
 
 class Toolbox final : public ToolSet {

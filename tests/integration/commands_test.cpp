@@ -61,7 +61,8 @@ TEST_CASE("query says once on stderr when rows were cut by --max-rows", "[comman
   REQUIRE(run.exit_code == 0);
   CHECK(lines_of(run.out).back() == "(4 rows)");
   CHECK(lines_of(run.err).size() == 1);
-  CHECK(run.err.find("more rows exist than max_rows=4") != std::string::npos);
+  CHECK(run.err.find("Showing max_rows=4 rows: more exist") != std::string::npos);
+  CHECK(run.err.find("--output FILE") != std::string::npos);  // a person's way to every row, not a tool's
 }
 
 TEST_CASE("query refuses writes through the same guard as the tool, and changes nothing", "[commands]") {

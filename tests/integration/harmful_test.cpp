@@ -54,7 +54,7 @@ TEST_CASE("the benign analytics beside the refused classes still run", "[harmful
   McpClient client;
   const std::string tracks =
       "WITH tracks AS (SELECT imei, ST_MakeLine(geom ORDER BY gps_time) AS line FROM tracksolid.positions "
-      "GROUP BY imei) ";
+      "WHERE gps_time < (SELECT min(gps_time) + interval '1 day' FROM tracksolid.positions) GROUP BY imei) ";
   std::vector<std::string> benign = {
       tracks + "SELECT imei, ST_FrechetDistance(line, ST_Simplify(line, 0.001)) FROM tracks",
       tracks + "SELECT ST_HausdorffDistance(a.line, b.line, 0.05) FROM tracks a, tracks b LIMIT 4",
@@ -140,12 +140,12 @@ TEST_CASE("the server's memory stays bounded however wide, long or noisy the res
     std::string notice;  // what the answer must say
   };
   const std::vector<Case> cases = {
-      // 5,000 rows of 60 KB: 300 MB if held; the rows past the 8 MiB budget are dropped as they come.
-      {"SELECT g, repeat('x', 60000) FROM generate_series(1, 5000) AS g", 5000, "the result was cut at"},
+      // 5,000 rows of 60 KB: 300 MB if held; the rows past the budget are dropped as they come.
+      {"SELECT g, repeat('x', 60000) FROM generate_series(1, 5000) AS g", 5000, "Showing the first"},
       // Values over the per-value limit are left out before they are copied or escaped.
       {"SELECT g, repeat('y', 4000000) FROM generate_series(1, 30) AS g", 100, ""},
       // Control characters escape to six bytes each.
-      {"SELECT repeat(chr(1), 60000) FROM generate_series(1, 300)", 300, "the result was cut at"},
+      {"SELECT repeat(chr(1), 60000) FROM generate_series(1, 300)", 300, "Showing the first"},
       // A hundred thousand rows, and a flood of notices.
       {"SELECT g, md5(g::text) FROM generate_series(1, 100000) AS g", 100000, ""},
       {"SELECT count(to_tsvector('simple', repeat('x', 3000) || g)) FROM generate_series(1, 100000) AS g", 10,
@@ -159,7 +159,8 @@ TEST_CASE("the server's memory stays bounded however wide, long or noisy the res
     CHECK(notices.find(c.notice) != std::string::npos);
   }
   json omitted = client.call_tool("query", {{"sql", cases[1].sql}})["structuredContent"];
-  CHECK(omitted["rows"][0][1].get<std::string>().starts_with("[value omitted: 4000000 bytes"));
+  CHECK(omitted["rows"][0][1].get<std::string>().starts_with("[value omitted: 4,000,000 characters"));
+  CHECK(omitted["omitted_values"][0] == json{{"row", 0}, {"column", "repeat"}, {"chars", 4000000}});
   const long peak = client.peak_rss_kib();
   INFO("peak RSS " << peak / 1024 << " MiB");
 #if defined(__SANITIZE_ADDRESS__)

@@ -47,7 +47,7 @@ TEST_CASE("with its database down the server still answers discover and tools/li
   json discover = client.request(1, "server/discover");
   CHECK(discover["result"]["capabilities"].contains("tools"));
   json list = client.request(2, "tools/list");
-  CHECK(list["result"]["tools"].size() == 6);
+  CHECK(list["result"]["tools"].size() == 7);
 }
 
 TEST_CASE("a call during an outage names the cause and the fix; the next call after it works", "[lifecycle]") {
@@ -91,7 +91,7 @@ TEST_CASE("a wrong password is explained on each call, not by an exit", "[lifecy
 
 TEST_CASE("a role that could write is refused on every call unless explicitly allowed", "[lifecycle]") {
   McpClient refused({"--database-url", testing::admin_url()}, true);
-  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 6);
+  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 7);
   std::string why = error_text(refused.call_tool("query", {{"sql", "SELECT 1"}}));
   CHECK(why.find("refusing to serve") != std::string::npos);
   CHECK(why.find("superuser") != std::string::npos);
