@@ -45,8 +45,9 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_MAX_ROWS")
       ->transform(whole_number(1, 1'000'000))
       ->capture_default_str();
-  app.add_option("--max-result-chars", c.max_result_chars,
-                 "characters one answer may hold (about 4 a token); rows past it are cut, and the answer says so")
+  app.add_option(
+         "--max-result-chars", c.max_result_chars,
+         "characters one answer may hold (about 4 a token); rows past it are cut, and the answer says so")
       ->envname("MCP_MAX_RESULT_CHARS")
       ->transform(whole_number(2000, 10'000'000))
       ->capture_default_str();
@@ -132,9 +133,10 @@ void add_commands(CLI::App& app, Config& c, std::string& format) {
           ->parse_complete_callback([&c] { c.command = Command::kQuery; });
   query->add_option("sql", c.sql, "the SQL statement (one SELECT, WITH, VALUES, TABLE or EXPLAIN)")
       ->required();
-  query->add_option("--format", format,
-                    "table (aligned columns), csv, or json (the MCP tool's result); with --output also xlsx, "
-                    "geojson or jsonl")
+  query
+      ->add_option("--format", format,
+                   "table (aligned columns), csv, or json (the MCP tool's result); with --output also xlsx, "
+                   "geojson or jsonl")
       ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "geojson", "jsonl"}))
       ->capture_default_str();
   query->add_option("--output", c.output,
@@ -176,9 +178,11 @@ std::string find_problem(Config& c) {
 }
 
 Format parse_format(const std::string& name) {
-  static const std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},         {"json", Format::kJson},
-                                                         {"xlsx", Format::kXlsx},       {"geojson", Format::kGeoJson},
-                                                         {"jsonl", Format::kJsonLines}};
+  static const std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},
+                                                          {"json", Format::kJson},
+                                                          {"xlsx", Format::kXlsx},
+                                                          {"geojson", Format::kGeoJson},
+                                                          {"jsonl", Format::kJsonLines}};
   for (const auto& [text, format] : kNames)
     if (name == text) return format;
   return Format::kTable;

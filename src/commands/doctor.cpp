@@ -56,7 +56,7 @@ SELECT extname, extversion FROM pg_extension WHERE extname IN ('postgis', 'times
 // Every check, in order: the tunnel's own steps sit between configuration and database login.
 const std::vector<std::string> kTunnelChecks = {"ssh config", "DNS",       "TCP",
                                                 "host key",   "SSH login", "forward"};
-const std::vector<std::string> kDatabaseChecks = {"database login", "read-only role", "least privilege",
+const std::vector<std::string> kDatabaseChecks = {"database login", "read-only role",   "least privilege",
                                                   "role limits",    "stuck statements", "data access",
                                                   "extensions"};
 
@@ -153,7 +153,8 @@ void check_limits(const db::Table& limits, const std::string& role, Report& repo
                                  std::string(limits.value(0, 2).value_or("?")));
   report.line("role limits", false,
               role + " has no " + (connections ? "temp_file_limit" : "CONNECTION LIMIT") +
-                  ": one runaway client can " + (connections ? "fill the database's disk" : "take every connection") +
+                  ": one runaway client can " +
+                  (connections ? "fill the database's disk" : "take every connection") +
                   "; run scripts/bootstrap_analytics_ro.sh as a superuser on the database host");
 }
 
@@ -163,8 +164,9 @@ void check_stuck(const db::Table& stuck, const std::string& role, int timeout_se
                              "none of " + role + "'s statements has run past twice the statement timeout (" +
                                  std::to_string(2 * timeout_seconds) + " s)");
   report.line("stuck statements", false,
-              std::to_string(stuck.row_count()) + " statements of " + role + " have run past twice the statement " +
-                  "timeout and ignore cancel (backends " + rows_joined(stuck, ", ") +
+              std::to_string(stuck.row_count()) + " statements of " + role +
+                  " have run past twice the statement " + "timeout and ignore cancel (backends " +
+                  rows_joined(stuck, ", ") +
                   "), each holding a connection and a CPU; ask the database's administrator to end them "
                   "(pg_terminate_backend, or a restart if they ignore it)");
 }
@@ -179,7 +181,8 @@ void check_role(db::Database& database, int timeout_seconds, Report& report) {
                         "; run scripts/bootstrap_analytics_ro.sh on the database host, or connect as "
                         "analytics_ro");
   const db::Statement statements[] = {db::Statement::trusted(kExtraPowers), db::Statement::trusted(kReadable),
-                                      db::Statement::trusted(kExtensions), db::Statement::trusted(kRoleLimits),
+                                      db::Statement::trusted(kExtensions),
+                                      db::Statement::trusted(kRoleLimits),
                                       db::Statement::trusted(kStuck, {std::to_string(timeout_seconds)})};
   db::CancelToken never;
   db::Outcome outcome = database.run(statements, never);

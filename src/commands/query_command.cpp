@@ -31,13 +31,15 @@ constexpr std::size_t kTerminalResultChars = 6u << 20;
 // `query --output FILE`: export_query into FILE's folder, under FILE's name.
 nlohmann::json export_arguments(const config::Config& config) {
   static const std::pair<config::Format, const char*> kNames[] = {{config::Format::kCsv, "csv"},
-                                                                 {config::Format::kXlsx, "xlsx"},
-                                                                 {config::Format::kGeoJson, "geojson"},
-                                                                 {config::Format::kJsonLines, "jsonl"}};
+                                                                  {config::Format::kXlsx, "xlsx"},
+                                                                  {config::Format::kGeoJson, "geojson"},
+                                                                  {config::Format::kJsonLines, "jsonl"}};
   std::string format = "csv";
   for (const auto& [value, name] : kNames)
     if (config.format == value) format = name;
-  return {{"sql", config.sql}, {"format", format}, {"name", std::filesystem::path(config.output).filename().string()}};
+  return {{"sql", config.sql},
+          {"format", format},
+          {"name", std::filesystem::path(config.output).filename().string()}};
 }
 
 int exit_code(const fam::Failure& failure) {
@@ -76,7 +78,8 @@ int query(const config::Config& config) {
   tools::SilentReporter quiet;
   tools::CallResult answer =
       to_file ? toolbox.call("export_query", export_arguments(config), interrupt.token(), quiet)
-              : toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, interrupt.token(), quiet);
+              : toolbox.call("query", {{"sql", config.sql}, {"max_rows", config.max_rows}}, interrupt.token(),
+                             quiet);
   if (interrupt.token().cancelled()) {
     say("interrupted: the query was cancelled on the server");
     return fam::kExitInterrupted;

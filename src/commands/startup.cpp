@@ -76,7 +76,8 @@ tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint&
   options.accept_new = config.ssh_accept_new;
   options.target_host = target.host;
   options.target_port = target.port;
-  options.names = {"--ssh-host", "--ssh-port", "--ssh-user", "--ssh-identity", "--ssh-accept-new", "--database-url"};
+  options.names = {"--ssh-host",     "--ssh-port",       "--ssh-user",
+                   "--ssh-identity", "--ssh-accept-new", "--database-url"};
   return options;
 }
 
@@ -91,14 +92,16 @@ void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Set
 std::string fix_for(const config::Config& config, const fam::Failure& failure) {
   using fam::FailureKind;
   if (failure.kind == FailureKind::kRoleCanWrite)
-    return "connect as a read-only role (scripts/bootstrap_analytics_ro.sh creates analytics_ro), or start with "
+    return "connect as a read-only role (scripts/bootstrap_analytics_ro.sh creates analytics_ro), or start "
+           "with "
            "--allow-writable-role if you accept the risk";
   if (failure.kind != FailureKind::kUnreachable && failure.kind != FailureKind::kLost) return "";
   std::string fix;
   if (failure.message.find("no password supplied") != std::string::npos)
     fix = "give the password with --database-password-file (or PGPASSWORD, or ~/.pgpass)";
   else if (!config.ssh_host.empty())
-    fix = "check that the SSH host " + config.ssh_host + " is reachable (VPN?) and the database behind it is up";
+    fix = "check that the SSH host " + config.ssh_host +
+          " is reachable (VPN?) and the database behind it is up";
   else
     fix = "check --database-url, the password and that the database is up";
   return fix;

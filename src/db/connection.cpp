@@ -42,13 +42,16 @@ std::optional<Failure> finish_connecting(PGconn* conn, const Settings& settings,
     if (status == PGRES_POLLING_OK) return std::nullopt;
     if (status == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD)
       return unreachable(settings, first_line(PQerrorMessage(conn)));
-    pollfd fds[2] = {{PQsocket(conn), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0},
-                     {cancel.wait_fd(), POLLIN, 0}};
+    pollfd fds[2] = {
+        {PQsocket(conn), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0},
+        {cancel.wait_fd(), POLLIN, 0}};
     int ready = poll(fds, 2, millis_until(deadline));
     if (ready < 0 && errno == EINTR) continue;
-    if (fds[1].revents) return Failure{FailureKind::kCancelled, "the call was cancelled while connecting", ""};
+    if (fds[1].revents)
+      return Failure{FailureKind::kCancelled, "the call was cancelled while connecting", ""};
     if (ready == 0)
-      return unreachable(settings, "no answer within " + std::to_string(settings.connect_timeout.count()) + " s");
+      return unreachable(settings,
+                         "no answer within " + std::to_string(settings.connect_timeout.count()) + " s");
     status = PQconnectPoll(conn);
   }
 }
@@ -107,7 +110,8 @@ Table Table::make(const std::vector<Column>& columns,
     for (std::size_t c = 0; c < rows[r].size(); ++c) {
       const auto& value = rows[r][c];
       PQsetvalue(table.result_.get(), static_cast<int>(r), static_cast<int>(c),
-                 value ? const_cast<char*>(value->c_str()) : nullptr, value ? static_cast<int>(value->size()) : -1);
+                 value ? const_cast<char*>(value->c_str()) : nullptr,
+                 value ? static_cast<int>(value->size()) : -1);
     }
   }
   return table;
@@ -143,11 +147,12 @@ std::optional<std::string_view> Table::value(int row, int column) const {
 
 fam::Result<Endpoint> read_endpoint(const std::string& conninfo) {
   char* parse_error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(conninfo.c_str(), &parse_error),
-                                                                       PQconninfoFree);
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(conninfo.c_str(), &parse_error), PQconninfoFree);
   if (!options) {
-    Failure failure{FailureKind::kInvalid, "cannot read the database URL: " +
-                                               first_line(parse_error ? parse_error : "out of memory"), ""};
+    Failure failure{
+        FailureKind::kInvalid,
+        "cannot read the database URL: " + first_line(parse_error ? parse_error : "out of memory"), ""};
     PQfreemem(parse_error);
     return failure;
   }
@@ -181,12 +186,14 @@ Connection::Connection(PGconn* conn, const Settings& settings)
       statement_timeout_(settings.statement_timeout),
       explain_(settings.explain_unreachable) {}
 
-fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings, const std::optional<Route>& route,
+fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
+                                                       const std::optional<Route>& route,
                                                        const CancelToken& cancel) {
   // The URI comes first so that the keywords after it (ours) override what it says.
   std::vector<const char*> keys{"dbname", "application_name", "keepalives_idle", "keepalives_interval",
                                 "keepalives_count"};
-  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "30", "10", "3"};
+  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "30", "10",
+                                "3"};
   if (settings.password) {
     keys.push_back("password");
     vals.push_back(settings.password->c_str());
@@ -208,8 +215,8 @@ fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
 }
 
 bool Connection::reusable() const {
-  return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE &&
-         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
+  return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK &&
+         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE && PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
 }
 
 bool Connection::send(const Step& step) {
@@ -217,8 +224,8 @@ bool Connection::send(const Step& step) {
   std::vector<const char*> values;
   values.reserve(step.params.size());
   for (const auto& p : step.params) values.push_back(p.c_str());
-  return PQsendQueryParams(conn_.get(), step.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                           nullptr, nullptr, 0) == 1;
+  return PQsendQueryParams(conn_.get(), step.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0) == 1;
 }
 
 void Connection::receive_notice(void* connection, const PGresult* notice) {

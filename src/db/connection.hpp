@@ -44,7 +44,8 @@ struct StreamProgress {
 class Connection final : public Session {
  public:
   // Connects without blocking past settings.connect_timeout or a cancel, to `route` when given.
-  static fam::Result<std::unique_ptr<Session>> open(const Settings& settings, const std::optional<Route>& route,
+  static fam::Result<std::unique_ptr<Session>> open(const Settings& settings,
+                                                    const std::optional<Route>& route,
                                                     const CancelToken& cancel);
 
   // Sends the whole plan of the call before the first result is read (one round trip).
@@ -77,7 +78,7 @@ class Connection final : public Session {
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
-  std::optional<int> abandoned_;  // the backend of a statement that did not stop when cancelled
+  std::optional<int> abandoned_;      // the backend of a statement that did not stop when cancelled
   StreamProgress stream_;             // of the running call, when it streams
   std::vector<std::string> notices_;  // of the running call
   std::size_t notices_left_out_ = 0;

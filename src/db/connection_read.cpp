@@ -40,13 +40,14 @@ std::optional<Failure> Connection::on_deadline(Clock::time_point& deadline, cons
   broken_ = true;
   abandoned_ = PQbackendPID(conn_.get());
   if (cancel.cancelled())
-    return Failure{FailureKind::kCancelled,
-                   "the call was cancelled; its statement did not stop at once, so its connection was dropped",
-                   "57014"};
-  return Failure{FailureKind::kTimeout,
-                 "the query overran the statement timeout and did not stop when cancelled; its connection was "
-                 "dropped. Narrow the query (time range, filters, aggregation)",
-                 "57014"};
+    return Failure{
+        FailureKind::kCancelled,
+        "the call was cancelled; its statement did not stop at once, so its connection was dropped", "57014"};
+  return Failure{
+      FailureKind::kTimeout,
+      "the query overran the statement timeout and did not stop when cancelled; its connection was "
+      "dropped. Narrow the query (time range, filters, aggregation)",
+      "57014"};
 }
 
 std::optional<Failure> Connection::wait(Until until, Clock::time_point& deadline, const CancelToken& cancel) {
@@ -72,7 +73,8 @@ std::optional<Failure> Connection::wait(Until until, Clock::time_point& deadline
 // arrive, so a call holds at most the budget however wide or many its rows are.
 class RowCollector {
  public:
-  explicit RowCollector(const RowBudget& budget) : budget_(budget), extras_(std::make_shared<Table::Extras>()) {}
+  explicit RowCollector(const RowBudget& budget)
+      : budget_(budget), extras_(std::make_shared<Table::Extras>()) {}
 
   // A PGRES_SINGLE_TUPLE's row (or each row of a whole result, if single-row mode was refused).
   void add(const PGresult* result, int row) {
@@ -222,7 +224,8 @@ std::optional<Failure> Connection::run_segment(const std::vector<Step>& plan, co
     if (!send(step)) return lost("sending to the database failed");
   auto deadline = Clock::now() + statement_timeout_ + kGrace;
   if (auto f = wait(Until::kSent, deadline, cancel)) return f;
-  Replies replies(conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, stream_);
+  Replies replies(
+      conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, stream_);
   bool ok = true;
   for (std::size_t i = 0; i < plan.size() && ok; ++i) ok = replies.read(plan[i], tables);
   broken_ = broken_ || replies.broken || !ok;

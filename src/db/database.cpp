@@ -38,10 +38,12 @@ Database::Database(Settings settings) : settings_(std::move(settings)) {
         }
         return Connection::open(settings_, route, cancel);
       },
-      settings_.pool_size, [this](int pid) {
+      settings_.pool_size,
+      [this](int pid) {
         if (settings_.warn)
-          settings_.warn("a statement did not stop when cancelled and may still run on the database (backend " +
-                         std::to_string(pid) + "); asking the database to end it");
+          settings_.warn(
+              "a statement did not stop when cancelled and may still run on the database (backend " +
+              std::to_string(pid) + "); asking the database to end it");
       });
 }
 
@@ -63,7 +65,8 @@ std::optional<Failure> Database::connect(const CancelToken& cancel) {
 std::optional<Failure> Database::role_refusal() const {
   if (facts_.write_privileges.empty() || settings_.allow_writable_role) return std::nullopt;
   return Failure{FailureKind::kRoleCanWrite,
-                 "role " + facts_.role + " could change data (" + joined(facts_.write_privileges, "; ") + ")", ""};
+                 "role " + facts_.role + " could change data (" + joined(facts_.write_privileges, "; ") + ")",
+                 ""};
 }
 
 Outcome Database::run(std::span<const Statement> statements, const CancelToken& cancel) {
@@ -90,14 +93,15 @@ std::optional<Failure> Database::settle_left_behind(const CancelToken& cancel) {
     running.push_back(std::atoi(std::string(table.value(row, 0).value_or("0")).c_str()));
   pool_->forget_ended(pids, running);
   if (running.size() < settings_.max_left_behind) return std::nullopt;
-  return Failure{FailureKind::kLeftBehind,
-                 std::to_string(running.size()) +
-                     " statements this server gave up on still run on the database after cancel and terminate "
-                     "(backends " +
-                     joined(running, ", ") +
-                     "), each holding a connection and a CPU; new calls wait until they end. Ask the database's "
-                     "administrator to end them",
-                 ""};
+  return Failure{
+      FailureKind::kLeftBehind,
+      std::to_string(running.size()) +
+          " statements this server gave up on still run on the database after cancel and terminate "
+          "(backends " +
+          joined(running, ", ") +
+          "), each holding a connection and a CPU; new calls wait until they end. Ask the database's "
+          "administrator to end them",
+      ""};
 }
 
 }  // namespace db

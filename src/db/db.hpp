@@ -58,9 +58,9 @@ class TrustedSql {
 // How much of a user statement's result this process holds, at most, however wide its rows: rows
 // arrive one at a time, and those past the budget are read and dropped at once.
 struct RowBudget {
-  long rows = 1000;                      // fetched through the cursor
-  std::size_t bytes = 8u << 20;          // of values kept, in PostgreSQL's text form
-  std::size_t value_bytes = 64u << 10;   // a longer value is left out (Table::omitted_size)
+  long rows = 1000;                     // fetched through the cursor
+  std::size_t bytes = 8u << 20;         // of values kept, in PostgreSQL's text form
+  std::size_t value_bytes = 64u << 10;  // a longer value is left out (Table::omitted_size)
 };
 
 // A column of a result: its name and type.
@@ -104,7 +104,11 @@ class Statement {
  private:
   Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit,
             std::optional<RowBudget> budget, RowSink* sink = nullptr)
-      : sql_(std::move(sql)), params_(std::move(params)), fetch_limit_(fetch_limit), budget_(budget), sink_(sink) {}
+      : sql_(std::move(sql)),
+        params_(std::move(params)),
+        fetch_limit_(fetch_limit),
+        budget_(budget),
+        sink_(sink) {}
   std::string sql_;
   std::vector<std::string> params_;
   std::optional<long> fetch_limit_;

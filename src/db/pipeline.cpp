@@ -43,8 +43,9 @@ Step fetch(std::size_t index, long rows) {
 
 void add_prologue(std::vector<Step>& plan, std::chrono::milliseconds statement_timeout) {
   plan.push_back(query("BEGIN READ ONLY"));
-  plan.push_back(query(kSetLocal, {millis(statement_timeout), millis(std::min(statement_timeout, kLockTimeout)),
-                                   millis(statement_timeout + std::chrono::milliseconds(kGrace) * 2)}));
+  plan.push_back(
+      query(kSetLocal, {millis(statement_timeout), millis(std::min(statement_timeout, kLockTimeout)),
+                        millis(statement_timeout + std::chrono::milliseconds(kGrace) * 2)}));
 }
 
 void add_declare(std::vector<Step>& plan, const Statement& statement, std::size_t index) {
@@ -68,7 +69,8 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
 
 }  // namespace
 
-std::vector<Step> plan_call(std::span<const Statement> statements, std::chrono::milliseconds statement_timeout) {
+std::vector<Step> plan_call(std::span<const Statement> statements,
+                            std::chrono::milliseconds statement_timeout) {
   std::vector<Step> plan;
   plan.reserve(statements.size() * 2 + 8);
   add_prologue(plan, statement_timeout);

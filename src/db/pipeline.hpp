@@ -17,8 +17,8 @@ struct Step {
   enum class Kind { kQuery, kSync };
   Kind kind = Kind::kQuery;
   std::string sql;
-  std::vector<std::string> params;  // $1, $2 … as text
-  int position_offset = 0;          // characters our wrapping put before user SQL (error positions)
+  std::vector<std::string> params;   // $1, $2 … as text
+  int position_offset = 0;           // characters our wrapping put before user SQL (error positions)
   std::optional<std::size_t> table;  // its rows are the call's table number …
   std::optional<RowBudget> budget;   // … read one at a time, within this budget
   RowSink* sink = nullptr;           // or its rows go here, one at a time
@@ -28,7 +28,8 @@ struct Step {
 // sync · ROLLBACK · sync · DISCARD ALL · sync. ROLLBACK in a segment of its own runs even when the
 // first segment failed; DISCARD ALL alone in the last drops whatever a statement left in the
 // session (prepared statements, advisory locks).
-std::vector<Step> plan_call(std::span<const Statement> statements, std::chrono::milliseconds statement_timeout);
+std::vector<Step> plan_call(std::span<const Statement> statements,
+                            std::chrono::milliseconds statement_timeout);
 
 // A streamed statement's call, in segments that each end with a sync and are read before the next
 // is sent: open (BEGIN … DECLARE, the first FETCH of `batch` rows), one more FETCH for each further

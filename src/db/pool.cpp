@@ -48,7 +48,8 @@ std::vector<int> Pool::left_behind() const {
 
 void Pool::forget_ended(const std::vector<int>& checked, const std::vector<int>& running) {
   auto ended = [&](int pid) {
-    return std::ranges::find(checked, pid) != checked.end() && std::ranges::find(running, pid) == running.end();
+    return std::ranges::find(checked, pid) != checked.end() &&
+           std::ranges::find(running, pid) == running.end();
   };
   std::lock_guard lock(mutex_);
   std::erase_if(left_behind_, ended);

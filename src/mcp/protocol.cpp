@@ -100,8 +100,8 @@ std::string notification(std::string_view method, json params) {
 }
 
 std::optional<int> log_level_rank(const json& level) {
-  static const std::vector<std::string> levels = {"debug", "info", "notice", "warning",
-                                                  "error", "critical", "alert", "emergency"};
+  static const std::vector<std::string> levels = {"debug", "info",     "notice", "warning",
+                                                  "error", "critical", "alert",  "emergency"};
   for (std::size_t i = 0; i < levels.size(); ++i)
     if (level == levels[i]) return static_cast<int>(i);
   return std::nullopt;

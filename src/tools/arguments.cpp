@@ -26,7 +26,8 @@ std::optional<std::string> check_value(const std::string& name, const nlohmann::
     if (schema.contains("minimum") && number < schema["minimum"].get<long long>())
       return "'" + name + "' must be at least " + schema["minimum"].dump();
   }
-  if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end())
+  if (schema.contains("enum") &&
+      std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end())
     return "'" + name + "' must be one of " + schema["enum"].dump() + ", not " + value.dump();
   if (value.is_string() && schema.contains("maxLength") &&
       value.get_ref<const std::string&>().size() > schema["maxLength"].get<std::size_t>())

@@ -134,8 +134,9 @@ std::string structured(const ExportSink& sink, const Written& file, const values
 }
 
 std::string text(const ExportSink& sink, const Written& file) {
-  std::string out = "Exported " + std::to_string(sink.rows()) + " rows (" + std::to_string(sink.columns().size()) +
-                    " columns, " + size_text(file.bytes) + ") to " + file.path.string() +
+  std::string out = "Exported " + std::to_string(sink.rows()) + " rows (" +
+                    std::to_string(sink.columns().size()) + " columns, " + size_text(file.bytes) + ") to " +
+                    file.path.string() +
                     " on the analyst's machine; the rows did not pass through this conversation.";
   for (const std::string& notice : file.notices) out += "\nNote: " + notice;
   if (sink.preview().empty()) return out;
@@ -177,11 +178,13 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
   guard::Verdict verdict = guard::check(arguments["sql"].get_ref<const std::string&>());
   if (!verdict) return verdict.failure();
   if (verdict->kind() != guard::StatementKind::kQuery)
-    return invalid("export_query exports the rows of a query (SELECT, WITH, VALUES or TABLE); run EXPLAIN with query");
+    return invalid(
+        "export_query exports the rows of a query (SELECT, WITH, VALUES or TABLE); run EXPLAIN with query");
   auto format = exports::parse_format(arguments["format"].get<std::string>());
   if (!format) return invalid("format must be one of csv, xlsx, geojson, jsonl");
-  const std::filesystem::path directory =
-      context.limits.export_dir.empty() ? exports::default_directory() : std::filesystem::path(context.limits.export_dir);
+  const std::filesystem::path directory = context.limits.export_dir.empty()
+                                              ? exports::default_directory()
+                                              : std::filesystem::path(context.limits.export_dir);
   auto path = exports::create_file(directory, arguments.value("name", ""), *format);
   if (!path) return path.failure();
   auto writer = exports::open_writer(*format, *path, context.database.catalog());
@@ -202,13 +205,14 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool export_query_tool() {
-  return Tool{"export_query",
-              "Export a query's rows to a file",
-              "Save every row of one read-only query (up to a million) to a file on the analyst's machine: "
-              "csv, xlsx, geojson (needs a geometry column) or jsonl. The rows do not enter this conversation; "
-              "the answer gives the path and first rows. Use it for files, spreadsheets, or results too big "
-              "for query.",
-              nlohmann::json::parse(R"({
+  return Tool{
+      "export_query",
+      "Export a query's rows to a file",
+      "Save every row of one read-only query (up to a million) to a file on the analyst's machine: "
+      "csv, xlsx, geojson (needs a geometry column) or jsonl. The rows do not enter this conversation; "
+      "the answer gives the path and first rows. Use it for files, spreadsheets, or results too big "
+      "for query.",
+      nlohmann::json::parse(R"({
                 "type": "object",
                 "properties": {
                   "sql": {"type": "string", "description": "One read-only SQL query."},
@@ -218,7 +222,7 @@ Tool export_query_tool() {
                 "required": ["sql", "format"],
                 "additionalProperties": false
               })"),
-              nlohmann::json::parse(R"({
+      nlohmann::json::parse(R"({
                 "type": "object",
                 "properties": {
                   "path": {"type": "string"}, "format": {"type": "string"}, "rows": {"type": "integer"},
@@ -228,8 +232,8 @@ Tool export_query_tool() {
                 },
                 "required": ["path", "format", "rows", "bytes", "columns", "truncated"]
               })"),
-              run,
-              /*writes_files=*/true};
+      run,
+      /*writes_files=*/true};
 }
 
 }  // namespace tools

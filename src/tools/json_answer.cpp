@@ -11,7 +11,8 @@ using Ordered = nlohmann::ordered_json;
 std::pair<std::string, Ordered*> longest_list(Ordered& answer) {
   std::pair<std::string, Ordered*> longest{"", nullptr};
   auto consider = [&](const std::string& key, Ordered& value) {
-    if (value.is_array() && (!longest.second || value.size() > longest.second->size())) longest = {key, &value};
+    if (value.is_array() && (!longest.second || value.size() > longest.second->size()))
+      longest = {key, &value};
   };
   for (auto& [key, value] : answer.items()) {
     consider(key, value);
@@ -30,16 +31,18 @@ std::string fit(Ordered answer, std::size_t budget) {
   constexpr std::size_t kNoticeRoom = 400;
   while (text.size() + kNoticeRoom > budget && !list->empty()) {
     // Shrink in proportion, a little more each round, so that few rounds are needed.
-    auto keep = static_cast<std::size_t>(static_cast<double>(list->size()) * 0.9 *
-                                         static_cast<double>(budget) / static_cast<double>(text.size() + kNoticeRoom));
+    auto keep =
+        static_cast<std::size_t>(static_cast<double>(list->size()) * 0.9 * static_cast<double>(budget) /
+                                 static_cast<double>(text.size() + kNoticeRoom));
     list->erase(list->begin() + static_cast<std::ptrdiff_t>(std::min(keep, list->size() - 1)), list->end());
     text = answer.dump(-1, ' ', false, Ordered::error_handler_t::replace);
   }
   answer["truncated"] = true;
-  answer["notices"].push_back("Showing " + std::to_string(list->size()) + " of " + std::to_string(total) + " " + key +
-                              ": this answer is limited to " + std::to_string(budget) +
-                              " characters. For the rest, query pg_catalog or information_schema with a filter "
-                              "(e.g. a name pattern) through the query tool.");
+  answer["notices"].push_back(
+      "Showing " + std::to_string(list->size()) + " of " + std::to_string(total) + " " + key +
+      ": this answer is limited to " + std::to_string(budget) +
+      " characters. For the rest, query pg_catalog or information_schema with a filter "
+      "(e.g. a name pattern) through the query tool.");
   return answer.dump(-1, ' ', false, Ordered::error_handler_t::replace);
 }
 

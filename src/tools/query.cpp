@@ -8,7 +8,9 @@ nlohmann::json input_schema() {
   return {{"type", "object"},
           {"properties",
            {{"sql",
-             {{"type", "string"}, {"maxLength", guard::kMaxSqlBytes}, {"description", "One read-only SQL statement."}}},
+             {{"type", "string"},
+              {"maxLength", guard::kMaxSqlBytes},
+              {"description", "One read-only SQL statement."}}},
             {"max_rows",
              {{"type", "integer"},
               {"minimum", 1},
@@ -32,14 +34,15 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool query_tool() {
-  return Tool{"query",
-              "Run a read-only SQL query",
-              "Run one read-only PostgreSQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN) on the fleet "
-              "database: tracksolid has raw devices, GPS positions, alarms; reporting has curated views and "
-              "fn_* functions. Geometries come as GeoJSON, times as UTC ISO-8601. Aggregate in SQL: an answer "
-              "holds about 10k tokens and says when rows were cut. For a whole large result, use export_query.",
-              input_schema(),
-              nlohmann::json::parse(R"({
+  return Tool{
+      "query",
+      "Run a read-only SQL query",
+      "Run one read-only PostgreSQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN) on the fleet "
+      "database: tracksolid has raw devices, GPS positions, alarms; reporting has curated views and "
+      "fn_* functions. Geometries come as GeoJSON, times as UTC ISO-8601. Aggregate in SQL: an answer "
+      "holds about 10k tokens and says when rows were cut. For a whole large result, use export_query.",
+      input_schema(),
+      nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "columns": {"type": "array", "items": {"type": "object",
@@ -53,7 +56,7 @@ Tool query_tool() {
         },
         "required": ["columns", "rows", "row_count", "truncated"]
       })"),
-              run};
+      run};
 }
 
 }  // namespace tools

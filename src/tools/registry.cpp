@@ -59,8 +59,8 @@ bool Toolbox::has(std::string_view name) const {
   return find(name) != nullptr;
 }
 
-CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
-                         Reporter& reporter) {
+CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
+                         const db::CancelToken& cancel, Reporter& reporter) {
   const Tool* tool = find(name);
   if (!tool) return invalid("unknown tool " + std::string(name) + " (see tools/list)");
   if (auto wrong = check_arguments(arguments, tool->input_schema))
@@ -83,7 +83,8 @@ fam::Failure Toolbox::phrase(fam::Failure failure) const {
     if (auto next = phrasing_.name_tools ? next_tool(failure.sqlstate) : ""; !next.empty())
       failure.message += ". Next: " + std::string(next);
   }
-  if (failure.kind == fam::FailureKind::kRoleCanWrite) failure.message = "refusing to serve: " + failure.message;
+  if (failure.kind == fam::FailureKind::kRoleCanWrite)
+    failure.message = "refusing to serve: " + failure.message;
   if (std::string remedy = phrasing_.remedy ? phrasing_.remedy(failure) : ""; !remedy.empty())
     failure.message += "; " + remedy;
   return failure;

@@ -20,7 +20,8 @@ struct Omitted {
 
 std::string with_commas(std::size_t n) {
   std::string digits = std::to_string(n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
   return digits;
 }
 
@@ -124,7 +125,8 @@ std::vector<std::string> within(std::vector<std::string> notices, std::size_t bu
     if (used <= budget) continue;
     std::size_t left_out = notices.size() - i;
     notices.resize(i);
-    notices.push_back("(" + std::to_string(left_out) + " more notices were left out to keep the answer small)");
+    notices.push_back("(" + std::to_string(left_out) +
+                      " more notices were left out to keep the answer small)");
     break;
   }
   return notices;
@@ -145,9 +147,10 @@ void write_omitted_list(std::string& out, const db::Table& table, const std::vec
 // What a cut answer tells its reader: what was shown, why, and the two ways to the rest.
 std::string cut_notice(int shown, bool by_size, long max_rows, const Context& context) {
   const Limits& limits = context.limits;
-  std::string ways = "narrow the query (filters, fewer columns, aggregation)" +
-                     std::string(by_size ? "" : ", raise max_rows (at most " + with_commas(limits.max_rows) + ")") +
-                     ", or " + context.phrasing.export_advice;
+  std::string ways =
+      "narrow the query (filters, fewer columns, aggregation)" +
+      std::string(by_size ? "" : ", raise max_rows (at most " + with_commas(limits.max_rows) + ")") +
+      ", or " + context.phrasing.export_advice;
   if (by_size)
     return "Showing the first " + with_commas(static_cast<std::size_t>(shown)) +
            " rows: more exist, and this answer is limited to " + with_commas(limits.max_result_chars) +
@@ -163,8 +166,8 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   guard::Verdict verdict = guard::check(sql);
   if (!verdict) return verdict.failure();
   const Limits& limits = context.limits;
-  const long max_rows =
-      std::min(asked_rows.value_or(static_cast<long>(limits.max_result_chars / kMinRowChars)), limits.max_rows);
+  const long max_rows = std::min(
+      asked_rows.value_or(static_cast<long>(limits.max_result_chars / kMinRowChars)), limits.max_rows);
   // One row more than asked tells us, without counting, that the result was cut. Text form and JSON
   // differ in size (hex geometry vs GeoJSON), hence half as much again held as the budget.
   const db::RowBudget budget{max_rows + 1, limits.max_result_chars * 3 / 2, limits.max_value_chars()};
@@ -179,7 +182,8 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   write_columns(out, table, context.database.catalog());
   std::size_t tail = kTailChars;
   for (const auto& notice : notices) tail += notice.size() + 4;
-  const std::size_t end = limits.max_result_chars > out.size() + tail ? limits.max_result_chars - tail : out.size();
+  const std::size_t end =
+      limits.max_result_chars > out.size() + tail ? limits.max_result_chars - tail : out.size();
   RowWriter rows(out, table, context.database.catalog(), limits.max_value_chars());
   const int fetched = static_cast<int>(std::min<long>(table.row_count(), max_rows));
   const int written = rows.write(fetched, end);
@@ -187,8 +191,9 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   const bool truncated = by_size || table.row_count() > max_rows;
   if (truncated) notices.push_back(cut_notice(written, by_size, max_rows, context));
   if (!rows.omitted().empty())
-    notices.push_back(std::to_string(rows.omitted().size()) + " values over " + with_commas(limits.max_value_chars()) +
-                      " characters were replaced by a note (see omitted_values); select a part of them instead");
+    notices.push_back(
+        std::to_string(rows.omitted().size()) + " values over " + with_commas(limits.max_value_chars()) +
+        " characters were replaced by a note (see omitted_values); select a part of them instead");
   out += ",\"row_count\":" + std::to_string(written) + ",\"truncated\":" + (truncated ? "true" : "false");
   if (truncated) out += by_size ? ",\"truncated_by\":\"size\"" : ",\"truncated_by\":\"max_rows\"";
   write_omitted_list(out, table, rows.omitted());

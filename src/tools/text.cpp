@@ -20,10 +20,11 @@ class TextWriter {
  public:
   explicit TextWriter(std::size_t budget) : budget_(budget) {}
 
-  // False (and nothing written) once the line would not fit.
+  // False (and nothing written) once the line would not fit beside a closing remark.
   bool line(std::string_view text) {
+    constexpr std::size_t kClosingRoom = 120;
     std::size_t cost = escaped_size(text) + 1;
-    if (used_ + cost > budget_) return false;
+    if (used_ + cost + kClosingRoom > budget_) return false;
     out_.append(text).push_back('\n');
     used_ += cost;
     return true;
@@ -53,15 +54,18 @@ std::optional<std::string> point_text(const Ordered& value) {
 // A '|' or line break inside is escaped so that each row stays one line of cells.
 std::string cell(const Ordered& value) {
   if (value.is_null()) return "NULL";
-  std::string text = value.is_string()      ? value.get<std::string>()
-                     : point_text(value)     ? *point_text(value)
-                                             : value.dump(-1, ' ', false, Ordered::error_handler_t::replace);
+  std::string text = value.is_string()   ? value.get<std::string>()
+                     : point_text(value) ? *point_text(value)
+                                         : value.dump(-1, ' ', false, Ordered::error_handler_t::replace);
   if (text.find_first_of("|\r\n") == std::string::npos) return text;
   std::string escaped;
   for (char c : text) {
-    if (c == '|') escaped += "\\|";
-    else if (c == '\n') escaped += "\\n";
-    else if (c != '\r') escaped += c;
+    if (c == '|')
+      escaped += "\\|";
+    else if (c == '\n')
+      escaped += "\\n";
+    else if (c != '\r')
+      escaped += c;
   }
   return escaped;
 }
@@ -77,12 +81,13 @@ std::string table_line(const Ordered& values) {
 
 // Writes `rows` under `header`, as many as fit; says how many did not.
 void write_table(TextWriter& out, const std::string& header, const std::vector<std::string>& rows) {
-  if (!out.line(header)) return out.closing("(" + std::to_string(rows.size()) + " rows left out of this text)");
+  if (!out.line(header))
+    return out.closing("(" + std::to_string(rows.size()) + " rows left out of this text)");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (out.line(rows[i])) continue;
     return out.closing("(" + std::to_string(rows.size() - i) +
-                       " more rows are in the structured result; this text shows the first " + std::to_string(i) +
-                       ")");
+                       " more rows are in the structured result; this text shows the first " +
+                       std::to_string(i) + ")");
   }
 }
 
@@ -93,12 +98,14 @@ std::string plural(std::size_t n, std::string_view word) {
 void write_rows_answer(TextWriter& out, const Ordered& answer) {
   const Ordered& columns = answer["columns"];
   const Ordered& rows = answer["rows"];
-  std::string summary = plural(rows.size(), "row") + (answer.value("truncated", false) ? " shown, more exist" : "");
+  std::string summary =
+      plural(rows.size(), "row") + (answer.value("truncated", false) ? " shown, more exist" : "");
   summary += ". Columns: ";
   for (std::size_t c = 0; c < columns.size(); ++c)
     summary += (c ? ", " : "") + columns[c].value("name", "") + " (" + columns[c].value("type", "") + ")";
   out.line(summary + ".");
-  for (const auto& notice : answer.value("notices", Ordered::array())) out.line("Note: " + notice.get<std::string>());
+  for (const auto& notice : answer.value("notices", Ordered::array()))
+    out.line("Note: " + notice.get<std::string>());
   if (rows.empty()) return;
   Ordered names = Ordered::array();
   for (const auto& column : columns) names.push_back(column.value("name", ""));
@@ -111,7 +118,8 @@ void write_rows_answer(TextWriter& out, const Ordered& answer) {
 void write_value(TextWriter& out, const std::string& key, const Ordered& value, const std::string& indent);
 
 // An array of objects is a table: one column per key, in the order keys first appear.
-void write_object_array(TextWriter& out, const std::string& key, const Ordered& items, const std::string& indent) {
+void write_object_array(TextWriter& out, const std::string& key, const Ordered& items,
+                        const std::string& indent) {
   Ordered keys = Ordered::array();
   for (const auto& item : items)
     for (const auto& [name, unused] : item.items())
@@ -149,8 +157,9 @@ void write_value(TextWriter& out, const std::string& key, const Ordered& value, 
 }  // namespace
 
 std::string render_text(std::string_view structured) {
-  constexpr std::size_t kMinimum = 2000;  // a short answer (a plan, a count) is shown whole, whatever its share
-  constexpr std::size_t kShare = 5;       // a fifth of the structured answer: the line stays under 1.3x it
+  constexpr std::size_t kMinimum =
+      2000;                          // a short answer (a plan, a count) is shown whole, whatever its share
+  constexpr std::size_t kShare = 5;  // a fifth of the structured answer: the line stays under 1.3x it
   TextWriter out(std::max(structured.size() / kShare, kMinimum));
   Ordered answer = Ordered::parse(structured, nullptr, false);
   if (!answer.is_object()) return std::string(structured.substr(0, kMinimum));

@@ -5,8 +5,8 @@
 
 namespace tools {
 
-// One JSON object with a key per readable hypertable of schema $1 whose first dimension is a timestamptz column with at
-// least one chunk:
+// One JSON object with a key per readable hypertable of schema $1 whose first dimension is a timestamptz
+// column with at least one chunk:
 //   {"positions": {"column": "gps_time", "from": "…Z", "to": "…Z", "source": "index" | "chunks"}}
 // Nothing scans a table. The bounds come from TimescaleDB's chunk metadata
 // (timescaledb_information.chunks, readable by analytics_ro): the earliest chunk's start and the

@@ -68,8 +68,8 @@ class ToolSet {
   virtual const std::string& list_json() const = 0;
   virtual bool has(std::string_view name) const = 0;
   // Runs one call. Thread-safe; returns soon after `cancel` fires.
-  virtual CallResult call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
-                          Reporter& reporter) = 0;
+  virtual CallResult call(std::string_view name, const nlohmann::json& arguments,
+                          const db::CancelToken& cancel, Reporter& reporter) = 0;
 };
 
 // How answers and failures are worded for whoever reads them.

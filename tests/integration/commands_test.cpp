@@ -104,15 +104,16 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
   CommandRun run = run_command({"doctor"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  for (const char* check : {"configuration", "database login", "read-only role", "least privilege", "role limits",
-                            "stuck statements", "data access", "extensions"}) {
+  for (const char* check : {"configuration", "database login", "read-only role", "least privilege",
+                            "role limits", "stuck statements", "data access", "extensions"}) {
     INFO(check);
     CHECK(doctor_status(run, check) == "ok");
   }
   CHECK(doctor_status(run, "SSH tunnel") == "skip");
   CHECK(doctor_line(run, "extensions").find("postgis") != std::string::npos);
   CHECK(doctor_line(run, "data access").find("tracksolid") != std::string::npos);
-  CHECK(doctor_line(run, "role limits").find("CONNECTION LIMIT 10, temp_file_limit 1GB") != std::string::npos);
+  CHECK(doctor_line(run, "role limits").find("CONNECTION LIMIT 10, temp_file_limit 1GB") !=
+        std::string::npos);
 }
 
 TEST_CASE("doctor names the statements of the role that ignore cancel", "[commands][doctor]") {
@@ -123,7 +124,8 @@ TEST_CASE("doctor names the statements of the role that ignore cancel", "[comman
   REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running, "1"));
   const std::string pid = testing::admin_value("SELECT pid " + running);
   REQUIRE(kill(std::stoi(pid), SIGSTOP) == 0);  // ignores cancel from now on; the tests run as root
-  REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running + " AND now() - query_start > interval '2 s'", "1"));
+  REQUIRE(testing::admin_value_becomes(
+      "SELECT count(*) " + running + " AND now() - query_start > interval '2 s'", "1"));
   CommandRun run = run_command({"doctor", "--statement-timeout", "1"});
   kill(std::stoi(pid), SIGCONT);
   INFO(run.out);

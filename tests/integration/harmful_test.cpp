@@ -33,7 +33,8 @@ TEST_CASE("each class of harmful query is refused before it reaches the database
   McpClient client;
   REQUIRE(client.call_tool("query", {{"sql", "SELECT 1"}})["isError"] == false);  // a session exists
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"SELECT ST_FrechetDistance(a.start_geom, b.end_geom, 0.00001) FROM reporting.trips a, reporting.trips b",
+      {"SELECT ST_FrechetDistance(a.start_geom, b.end_geom, 0.00001) FROM reporting.trips a, reporting.trips "
+       "b",
        "FrechetDistance"},
       {"SELECT ST_HausdorffDistance(area, area, 0.000001) FROM tracksolid.geofences", "HausdorffDistance"},
       {"SELECT ST_GeneratePoints(area, 50000000) FROM tracksolid.geofences", "GeneratePoints"},
@@ -62,7 +63,8 @@ TEST_CASE("the benign analytics beside the refused classes still run", "[harmful
       "SELECT ST_Area(ST_Buffer(geom::geography, 50)) FROM tracksolid.positions LIMIT 3",
       "SELECT ST_AsText(ST_GeneratePoints(area, 10, 1)) FROM tracksolid.geofences LIMIT 1",
       "SELECT xmlelement(name device, imei) FROM tracksolid.devices LIMIT 2",
-      "SELECT date_trunc('hour', gps_time) AS h, count(*) FROM tracksolid.positions GROUP BY h ORDER BY h LIMIT 5;",
+      "SELECT date_trunc('hour', gps_time) AS h, count(*) FROM tracksolid.positions GROUP BY h ORDER BY h "
+      "LIMIT 5;",
   };
   if (testing::has_timescaledb()) {
     benign.push_back(
@@ -81,9 +83,10 @@ TEST_CASE("the benign analytics beside the refused classes still run", "[harmful
 
 TEST_CASE("NOTICEs reach the caller in the answer, bounded, and never the server's stderr", "[harmful]") {
   McpClient client;
-  json result = client.call_tool(
-      "query", {{"sql", "SELECT length(to_tsvector('simple', repeat('x', 3000) || ' ' || g)::text) "
-                        "FROM generate_series(1, 100) AS g"}});
+  json result =
+      client.call_tool("query", {{"sql",
+                                  "SELECT length(to_tsvector('simple', repeat('x', 3000) || ' ' || g)::text) "
+                                  "FROM generate_series(1, 100) AS g"}});
   REQUIRE(result["isError"] == false);
   const json& notices = result["structuredContent"]["notices"];
   REQUIRE(notices.size() == 21);  // twenty, then how many more
@@ -94,7 +97,8 @@ TEST_CASE("NOTICEs reach the caller in the answer, bounded, and never the server
   CHECK(client.stderr_text().find("too long") == std::string::npos);
 }
 
-TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new calls while they run", "[harmful]") {
+TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new calls while they run",
+          "[harmful]") {
   McpClient client({"--statement-timeout", "1", "--pool-size", "2"});
   const std::string slow = "SELECT count(*) FROM generate_series(1, 10000000000) AS s";
   client.send_call("a", "query", {{"sql", slow}});
@@ -123,7 +127,8 @@ TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new c
   CHECK(why.find(std::to_string(backends[0])) != std::string::npos);
 
   for (pid_t backend : backends) kill(backend, SIGCONT);  // now they take the terminate we sent
-  REQUIRE(testing::admin_value_becomes("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")", "0"));
+  REQUIRE(
+      testing::admin_value_becomes("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")", "0"));
   CHECK(client.call_tool("query", {{"sql", "SELECT 1"}})["isError"] == false);
   client.close_input();
   REQUIRE(client.wait_exit() == 0);
