@@ -132,6 +132,15 @@ json exported(McpClient& client, const std::string& sql, const std::string& form
   return result;
 }
 
+// Sends export_query as request `id` with a progress token (its value is `id` too), not waiting.
+void send_export(McpClient& client, const std::string& id, const std::string& sql,
+                 const std::string& format) {
+  json params = {{"name", "export_query"}, {"arguments", {{"sql", sql}, {"format", format}, {"name", id}}}};
+  params["_meta"] = testing::meta();
+  params["_meta"]["progressToken"] = id;
+  client.send({{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", params}});
+}
+
 std::string error_text(const json& result) {
   return result["content"][0]["text"].get<std::string>();
 }
@@ -466,15 +475,14 @@ TEST_CASE("--export-max-rows cuts the export and the answer says so", "[export]"
 }
 
 TEST_CASE("a statement that fails after rows were written leaves no file", "[export]") {
+  const std::string format = GENERATE("csv", "xlsx", "geojson", "jsonl");
+  INFO(format);
   ExportDir exports;
   McpClient client(exports.args());
-  json params = {
-      {"name", "export_query"},
-      {"arguments",
-       {{"sql", "SELECT n, 1 / (n - 30000) AS r FROM generate_series(1, 50000) AS n"}, {"format", "csv"}}}};
-  params["_meta"] = testing::meta();
-  params["_meta"]["progressToken"] = "div";
-  client.send({{"jsonrpc", "2.0"}, {"id", "div"}, {"method", "tools/call"}, {"params", params}});
+  send_export(client, "div",
+              "SELECT n, 1 / (n - 30000) AS r, ST_SetSRID(ST_MakePoint(n, 0), 4326) AS geom "
+              "FROM generate_series(1, 50000) AS n",
+              format);
   int progress = 0;
   json response;
   for (;;) {
@@ -525,32 +533,31 @@ const std::string kSlow =
     "1000000) AS n";
 
 TEST_CASE("a cancelled export stops its statement, gets no answer and leaves no file", "[export]") {
+  const std::string format = GENERATE("csv", "xlsx");
+  INFO(format);
   ExportDir exports;
   McpClient client(exports.args());
-  json params = {{"name", "export_query"},
-                 {"arguments", {{"sql", kSlow}, {"format", "csv"}, {"name", "slow"}}}};
-  params["_meta"] = testing::meta();
-  params["_meta"]["progressToken"] = "slow-progress";
-  client.send({{"jsonrpc", "2.0"}, {"id", "slow"}, {"method", "tools/call"}, {"params", params}});
+  send_export(client, "slow", kSlow, format);
   // The first progress notification: 10,000 rows are in the file, and the statement runs on.
   for (;;) {
     json message = client.receive();
     INFO(message.dump());
     REQUIRE_FALSE(message.contains("id"));  // no answer before the cancel
     if (message.value("method", "") == "notifications/progress") {
-      CHECK(message["params"]["progressToken"] == "slow-progress");
+      CHECK(message["params"]["progressToken"] == "slow");
       break;
     }
   }
-  CHECK(exports.files() == std::vector<std::string>{"slow.csv"});
+  CHECK(exports.files() == std::vector<std::string>{"slow." + format});
+  const std::string active =  // the role's statements that run now for this server
+      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'analytics_ro' AND application_name = '" +
+      client.application_name() + "' AND state = 'active'";
+  const std::string fetching = active + " AND query LIKE 'FETCH%'";
+  REQUIRE(testing::admin_value_becomes(fetching, "1"));  // the next batch is being read
   client.send({{"jsonrpc", "2.0"},
                {"method", "notifications/cancelled"},
                {"params", {{"requestId", "slow"}, {"reason", "test"}}}});
-  const std::string active =
-      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'analytics_ro' AND "
-      "application_name = '" +
-      client.application_name() + "' AND state = 'active'";
-  CHECK(testing::admin_value_becomes(active, "0"));
+  CHECK(testing::admin_value_becomes(fetching, "0"));
   // The server answers the next call, and nothing for the cancelled one comes before it...
   client.send_call("after", "query", {{"sql", "SELECT 1"}});
   for (;;) {
@@ -559,6 +566,7 @@ TEST_CASE("a cancelled export stops its statement, gets no answer and leaves no 
     REQUIRE(message.value("id", json()) != "slow");
     if (message.value("id", json()) == "after") break;
   }
+  CHECK(testing::admin_value_becomes(active, "0"));
   // ...or after it, up to the end: the process finishes what it was doing when its input ends.
   client.close_input();
   CHECK(client.wait_exit() == 0);
