@@ -98,6 +98,10 @@ std::string file_uri(const std::filesystem::path& path) {
   return uri;
 }
 
+std::string count(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 std::string size_text(std::uint64_t bytes) {
   if (bytes < 10'000) return std::to_string(bytes) + " bytes";
   if (bytes < 10'000'000) return std::to_string(bytes / 1000) + " kB";
