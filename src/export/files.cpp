@@ -51,9 +51,18 @@ fs::path downloads() {
   return fs::temp_directory_path();  // no home at all (a service account): somewhere writable
 }
 
+// Letters (any script: a byte of a multibyte UTF-8 character can never be '/' or NUL), digits,
+// '-', '_' and '.'.
 bool plain(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.';
+         c == '.' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Shortens a UTF-8 name to at most `size` bytes without splitting a character.
+void cut_at_character(std::string& name, std::size_t size) {
+  if (name.size() <= size) return;
+  while (size > 0 && (static_cast<unsigned char>(name[size]) & 0xC0) == 0x80) --size;
+  name.resize(size);
 }
 
 std::string timestamped_name() {
@@ -65,7 +74,8 @@ std::string timestamped_name() {
   return name;
 }
 
-// The stem (the name without the format's extension) the file is called after.
+// The stem (the name without the format's extension) the file is called after: "Zürich trips"
+// -> "Zürich_trips"; "../../etc/passwd" -> "_.._etc_passwd".
 std::string stem_for(std::string_view name, std::string_view ext) {
   std::string stem;
   for (char c : name) {
@@ -73,7 +83,7 @@ std::string stem_for(std::string_view name, std::string_view ext) {
     stem.push_back(plain(c) ? c : '_');
   }
   if (stem.ends_with(ext)) stem.resize(stem.size() - ext.size());
-  if (stem.size() > kMaxNameLength) stem.resize(kMaxNameLength);
+  cut_at_character(stem, kMaxNameLength);
   while (!stem.empty() && stem.back() == '.') stem.pop_back();  // "name..csv" reads as a mistake
   return stem.empty() ? timestamped_name() : stem;
 }

@@ -67,7 +67,20 @@ TEST_CASE("create_file keeps a name that tries to climb out inside the directory
 TEST_CASE("create_file sanitises names and adds the extension only when missing", "[export][files]") {
   const TempDir dir;
   CHECK(exports::create_file(dir.path(), "trips by región.csv", Format::kCsv)->filename() ==
-        "trips_by_regi__n.csv");
+        "trips_by_región.csv");
+  // A name is cut to 100 bytes without splitting a character: 'é' is two bytes.
+  CHECK(exports::create_file(
+            dir.path(),
+            "a" +
+                [] {
+                  std::string e;
+                  for (int i = 0; i < 60; ++i) e += "é";
+                  return e;
+                }(),
+            Format::kCsv)
+            ->filename()
+            .string()
+            .size() == 99 + 4);
   CHECK(exports::create_file(dir.path(), ".hidden", Format::kJsonLines)->filename() == "hidden.jsonl");
   CHECK(exports::create_file(dir.path(), std::string(300, 'a'), Format::kXlsx)->filename() ==
         std::string(100, 'a') + ".xlsx");
