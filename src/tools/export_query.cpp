@@ -24,6 +24,7 @@ class ExportSink final : public db::RowSink {
     rows_ = 0;
     value_bytes_ = 0;
     preview_.clear();
+    cut_by_.clear();
     failure_ = writer_.begin(described);
     return !failure_;
   }
