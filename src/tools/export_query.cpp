@@ -139,8 +139,8 @@ std::string structured(const ExportSink& sink, const Written& file, const values
 }
 
 std::string text(const ExportSink& sink, const Written& file) {
-  std::string out = "Exported " + std::to_string(sink.rows()) + " rows (" +
-                    std::to_string(sink.columns().size()) + " columns, " + size_text(file.bytes) + ") to " +
+  std::string out = "Exported " + count(static_cast<std::size_t>(sink.rows()), "row") + " (" +
+                    count(sink.columns().size(), "column") + ", " + size_text(file.bytes) + ") to " +
                     file.path.string() +
                     " on the analyst's machine; the rows did not pass through this conversation.";
   for (const std::string& notice : file.notices) out += "\nNote: " + notice;
