@@ -37,9 +37,11 @@ std::string fit(Ordered answer, std::size_t budget) {
     list->erase(list->begin() + static_cast<std::ptrdiff_t>(std::min(keep, list->size() - 1)), list->end());
     text = answer.dump(-1, ' ', false, Ordered::error_handler_t::replace);
   }
+  // Adding keys may move the list (an ordered object is a vector): take its size first.
+  const std::size_t shown = list->size();
   answer["truncated"] = true;
   answer["notices"].push_back(
-      "Showing " + std::to_string(list->size()) + " of " + std::to_string(total) + " " + key +
+      "Showing " + std::to_string(shown) + " of " + std::to_string(total) + " " + key +
       ": this answer is limited to " + std::to_string(budget) +
       " characters. For the rest, query pg_catalog or information_schema with a filter "
       "(e.g. a name pattern) through the query tool.");
