@@ -178,11 +178,11 @@ std::string find_problem(Config& c) {
 }
 
 Format parse_format(const std::string& name) {
-  static const std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},
-                                                          {"json", Format::kJson},
-                                                          {"xlsx", Format::kXlsx},
-                                                          {"geojson", Format::kGeoJson},
-                                                          {"jsonl", Format::kJsonLines}};
+  constexpr std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},
+                                                       {"json", Format::kJson},
+                                                       {"xlsx", Format::kXlsx},
+                                                       {"geojson", Format::kGeoJson},
+                                                       {"jsonl", Format::kJsonLines}};
   for (const auto& [text, format] : kNames)
     if (name == text) return format;
   return Format::kTable;

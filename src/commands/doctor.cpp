@@ -6,8 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "commands/commands.hpp"
 #include "commands/startup.hpp"
+#include "export/export.hpp"
 #include "version.hpp"
 
 namespace commands {
@@ -108,6 +113,31 @@ std::string describe_target(const config::Config& config, const db::Endpoint& ta
   out += config.password ? ", password from " + config.password_file
                          : ", password from the URL, PGPASSWORD or ~/.pgpass";
   return out + (config.ssh_host.empty() ? ", connecting directly" : ", through SSH host " + config.ssh_host);
+}
+
+// Whether export_query can write its files: the folder, or the nearest folder above it that exists
+// (the first export creates the rest), must be writable by this user.
+void check_export_folder(const config::Config& config, Report& report) {
+  namespace fs = std::filesystem;
+  const fs::path folder =
+      config.export_dir.empty() ? exports::default_directory() : fs::path(config.export_dir);
+  std::error_code error;
+  fs::path existing = fs::absolute(folder, error);
+  while (!fs::exists(existing, error) && existing.has_parent_path() && existing != existing.parent_path())
+    existing = existing.parent_path();
+  const bool folder_exists = existing == fs::absolute(folder, error);
+  if (!fs::is_directory(existing, error))
+    return (void)report.line(
+        "export folder", false,
+        existing.string() + " is not a folder; set --export-dir (MCP_EXPORT_DIR) to a folder");
+  if (::access(existing.c_str(), W_OK | X_OK) != 0)
+    return (void)report.line("export folder", false,
+                             existing.string() +
+                                 " is not writable by you; set --export-dir (MCP_EXPORT_DIR) to a "
+                                 "folder you can write to");
+  report.line(
+      "export folder", true,
+      folder.string() + (folder_exists ? "" : " (created, readable only by you, on the first export)"));
 }
 
 // The tunnel's steps, each reported; then the tunnel itself, open for the database checks.
@@ -222,10 +252,12 @@ int doctor(const config::Config& config) {
   std::string problem = !config.problem.empty() ? config.problem : target ? "" : target.failure().message;
   if (!report.line("configuration", problem.empty(),
                    problem.empty() ? describe_target(config, *target) : problem)) {
+    report.skip({"export folder"}, kSkipped);
     report.skip(config.ssh_host.empty() ? std::vector<std::string>{"SSH tunnel"} : kTunnelChecks, kSkipped);
     report.skip(kDatabaseChecks, kSkipped);
     return report.finish();
   }
+  check_export_folder(config, report);
   db::Settings settings = database_settings(config);
   std::unique_ptr<tunnel::Tunnel> tunnel;  // outlives the database that connects through it
   if (config.ssh_host.empty()) {

@@ -49,7 +49,7 @@ nlohmann::json describe(const Tool& tool) {
 }  // namespace
 
 Toolbox::Toolbox(db::Executor& database, Limits limits, Phrasing phrasing)
-    : database_(database), limits_(limits), phrasing_(std::move(phrasing)) {
+    : database_(database), limits_(std::move(limits)), phrasing_(std::move(phrasing)) {
   auto list = nlohmann::json::array();
   for (const Tool& tool : registry()) list.push_back(describe(tool));
   list_json_ = list.dump();

@@ -1,6 +1,10 @@
 // The terminal commands, run as an analyst or operator runs them: `query` and `doctor`.
+#include <unistd.h>
 #include <catch2/catch.hpp>
+
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 #include "mcp_client.hpp"
 
@@ -104,8 +108,9 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
   CommandRun run = run_command({"doctor"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  for (const char* check : {"configuration", "database login", "read-only role", "least privilege",
-                            "role limits", "stuck statements", "data access", "extensions"}) {
+  for (const char* check :
+       {"configuration", "export folder", "database login", "read-only role", "least privilege",
+        "role limits", "stuck statements", "data access", "extensions"}) {
     INFO(check);
     CHECK(doctor_status(run, check) == "ok");
   }
@@ -114,6 +119,21 @@ TEST_CASE("doctor passes every check for the read-only role on a direct connecti
   CHECK(doctor_line(run, "data access").find("tracksolid") != std::string::npos);
   CHECK(doctor_line(run, "role limits").find("CONNECTION LIMIT 10, temp_file_limit 1GB") !=
         std::string::npos);
+}
+
+TEST_CASE("doctor checks that exports can be written, and names the folder that cannot",
+          "[commands][doctor]") {
+  const std::string folder = "/tmp/fam-doctor-export-" + std::to_string(::getpid());
+  CommandRun fine = run_command({"doctor", "--export-dir", folder + "/new"});
+  CHECK(doctor_status(fine, "export folder") == "ok");
+  CHECK(doctor_line(fine, "export folder").find("created, readable only by you, on the first export") !=
+        std::string::npos);
+  { std::ofstream file(folder); }  // a file where the folder should be
+  CommandRun blocked = run_command({"doctor", "--export-dir", folder + "/new"});
+  std::filesystem::remove(folder);
+  CHECK(blocked.exit_code == 1);
+  CHECK(doctor_status(blocked, "export folder") == "FAIL");
+  CHECK(doctor_line(blocked, "export folder").find("--export-dir") != std::string::npos);
 }
 
 TEST_CASE("doctor names the statements of the role that ignore cancel", "[commands][doctor]") {
