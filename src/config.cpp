@@ -51,6 +51,21 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_MAX_RESULT_CHARS")
       ->transform(whole_number(2000, 10'000'000))
       ->capture_default_str();
+  app.add_option("--max-cost", c.max_cost,
+                 "refuse, before it runs, a query whose planned cost is higher (PostgreSQL's cost units)")
+      ->envname("MCP_MAX_COST")
+      ->check(CLI::Range(1.0, 1e15))
+      ->capture_default_str();
+  app.add_option("--max-plan-rows", c.max_plan_rows,
+                 "refuse, before it runs, a query whose largest join is planned to produce more rows")
+      ->envname("MCP_MAX_PLAN_ROWS")
+      ->check(CLI::Range(1.0, 1e15))
+      ->capture_default_str();
+  app.add_option("--max-chunks", c.max_chunks,
+                 "refuse, before it runs, a query that reads more chunks of one TimescaleDB hypertable")
+      ->envname("MCP_MAX_CHUNKS")
+      ->transform(whole_number(1, 1'000'000))
+      ->capture_default_str();
   app.add_option("--export-dir", c.export_dir,
                  "folder export_query writes files to (default: fleet-analytics in your Downloads folder)")
       ->envname("MCP_EXPORT_DIR");

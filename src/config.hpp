@@ -24,7 +24,10 @@ struct Config {
   std::optional<std::string> password;  // read from --database-password-file
   long max_rows = 10000;
   long max_result_chars = 40000;  // what one answer may hold (tools::Limits)
-  std::string export_dir;         // "" = the default (a folder under Downloads)
+  double max_cost = 1e7;          // the cost guard (tools::Limits)
+  double max_plan_rows = 1e7;
+  int max_chunks = 100;
+  std::string export_dir;  // "" = the default (a folder under Downloads)
   long export_max_rows = 1'000'000;
   long export_max_mb = 1024;
   int statement_timeout_seconds = 30;

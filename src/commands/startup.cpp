@@ -48,6 +48,9 @@ tools::Limits tool_limits(const config::Config& config) {
   tools::Limits limits;
   limits.max_rows = config.max_rows;
   limits.max_result_chars = static_cast<std::size_t>(config.max_result_chars);
+  limits.max_cost = config.max_cost;
+  limits.max_join_rows = config.max_plan_rows;
+  limits.max_chunks = config.max_chunks;
   limits.export_dir = config.export_dir;
   limits.export_max_rows = config.export_max_rows;
   limits.export_max_bytes = static_cast<std::uint64_t>(config.export_max_mb) * 1'000'000;

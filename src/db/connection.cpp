@@ -96,6 +96,19 @@ Statement Statement::streamed(const guard::GuardedSql& sql, RowSink& sink, long 
   return Statement(sql.text(), {}, max_rows, std::nullopt, &sink);
 }
 
+Statement Statement::gate(GateCheck check) {
+  Statement gate("", {}, std::nullopt, std::nullopt);
+  gate.gate_ = std::move(check);
+  return gate;
+}
+
+Statement Statement::plan_of(const guard::GuardedSql& sql) {
+  constexpr std::string_view kExplain = "EXPLAIN (FORMAT JSON) ";
+  Statement plan(std::string(kExplain) + sql.text(), {}, std::nullopt, std::nullopt);
+  plan.position_offset_ = static_cast<int>(kExplain.size());
+  return plan;
+}
+
 Table::Table(pg_result* result) : result_(result, PQclear) {}
 
 Table Table::make(const std::vector<Column>& columns,

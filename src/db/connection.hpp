@@ -65,7 +65,10 @@ class Connection final : public Session {
   // Sends `plan`, then reads every reply: one round trip, under one deadline.
   std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                      std::vector<Table>& tables);
-  std::optional<Failure> stream(const Statement& statement, const CancelToken& cancel);
+  std::optional<Failure> stream(const Statement& statement, const CancelToken& cancel, bool prologue);
+  std::optional<Failure> run_gated(std::span<const Statement> statements,
+                                   std::span<const Statement>::iterator gate, const CancelToken& cancel,
+                                   std::vector<Table>& tables);
   std::chrono::milliseconds timeout_millis() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_);
   }

@@ -1,6 +1,7 @@
 // Running a call: sending its plan, the one wait (cancel and deadline), and reading the replies.
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "db/connection.hpp"
@@ -235,12 +236,13 @@ std::optional<Failure> Connection::run_segment(const std::vector<Step>& plan, co
 
 // Batch after batch until the rows end, the limit is reached or something fails; then the close,
 // unless the connection broke.
-std::optional<Failure> Connection::stream(const Statement& statement, const CancelToken& cancel) {
+std::optional<Failure> Connection::stream(const Statement& statement, const CancelToken& cancel,
+                                          bool prologue) {
   constexpr long kBatch = 10'000;  // a round trip per 10,000 rows costs nothing, even through SSH
   const long limit = statement.fetch_limit().value_or(kBatch);
   std::vector<Table> none;
   long asked = std::min(kBatch, limit);
-  auto failure = run_segment(plan_stream_open(statement, timeout_millis(), asked), cancel, none);
+  auto failure = run_segment(plan_stream_open(statement, timeout_millis(), asked, prologue), cancel, none);
   long before = 0;
   while (!failure && !stream_.stopped && stream_.rows - before == asked && stream_.rows < limit) {
     before = stream_.rows;
@@ -252,6 +254,25 @@ std::optional<Failure> Connection::stream(const Statement& statement, const Canc
   return failure ? failure : closed;
 }
 
+// The statements before the gate, then its check, then the rest (streamed, when it is one
+// statement with a sink); the transaction is closed whatever the check said.
+std::optional<Failure> Connection::run_gated(std::span<const Statement> statements,
+                                             std::span<const Statement>::iterator gate,
+                                             const CancelToken& cancel, std::vector<Table>& tables) {
+  const std::span<const Statement> before(statements.begin(), gate);
+  const std::span<const Statement> after(gate + 1, statements.end());
+  auto failure = run_segment(plan_first(before, timeout_millis()), cancel, tables);
+  if (!failure) failure = gate->gate_check()(tables);
+  if (failure) {
+    if (broken_) return failure;
+    std::vector<Table> none;
+    run_segment(plan_close(), cancel, none);
+    return failure;
+  }
+  if (after.size() == 1 && after.front().sink()) return stream(after.front(), cancel, false);
+  return run_segment(plan_rest(after, before.size()), cancel, tables);
+}
+
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
   cancel_sent_ = false;
   notices_.clear();
@@ -259,9 +280,11 @@ Outcome Connection::run(std::span<const Statement> statements, const CancelToken
   stream_ = {};
   if (PQenterPipelineMode(conn_.get()) != 1) return lost("sending to the database failed");
   Reply reply;
+  auto gate = std::ranges::find_if(statements, [](const Statement& s) { return bool(s.gate_check()); });
   const bool streamed = statements.size() == 1 && statements.front().sink();
-  auto failure = streamed ? stream(statements.front(), cancel)
-                          : run_segment(plan_call(statements, timeout_millis()), cancel, reply.tables);
+  auto failure = gate != statements.end() ? run_gated(statements, gate, cancel, reply.tables)
+                 : streamed               ? stream(statements.front(), cancel, true)
+                            : run_segment(plan_call(statements, timeout_millis()), cancel, reply.tables);
   broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
   if (failure) return *failure;
   reply.notices = std::move(notices_);

@@ -82,6 +82,12 @@ class RowSink {
   virtual bool row(std::span<const std::optional<std::string_view>> values) = 0;
 };
 
+class Table;
+
+// Decides from the tables of a call's statements before it whether the statements after it run:
+// nullopt lets them run, a failure ends the call with it (e.g. a plan too costly to execute).
+using GateCheck = std::function<std::optional<Failure>(std::span<const Table> tables)>;
+
 // One statement of a call. Sent with the extended protocol, which cannot carry a second statement.
 class Statement {
  public:
@@ -94,12 +100,19 @@ class Statement {
   // FETCH under the statement timeout: a long export of a cheap query is not one long statement.
   // The call must have no other statement. REQUIRES: sql.kind() is kQuery (a cursor can hold it).
   static Statement streamed(const guard::GuardedSql& sql, RowSink& sink, long max_rows);
+  // Not a statement: the point where a call stops to look at what came before. What follows runs
+  // in the same transaction, one round trip later. At most one per call.
+  static Statement gate(GateCheck check);
+  // EXPLAIN (FORMAT JSON) of user SQL: its plan, never its execution (no ANALYZE).
+  static Statement plan_of(const guard::GuardedSql& sql);
 
   const std::string& sql() const { return sql_; }
   const std::vector<std::string>& params() const { return params_; }
   std::optional<long> fetch_limit() const { return fetch_limit_; }
   const std::optional<RowBudget>& budget() const { return budget_; }
   RowSink* sink() const { return sink_; }
+  const GateCheck& gate_check() const { return gate_; }
+  int position_offset() const { return position_offset_; }  // characters put before user SQL
 
  private:
   Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit,
@@ -114,6 +127,8 @@ class Statement {
   std::optional<long> fetch_limit_;
   std::optional<RowBudget> budget_;  // set for user SQL: read row by row within it
   RowSink* sink_ = nullptr;          // set for a streamed statement: its rows go there
+  GateCheck gate_;                   // set for a gate, which has no SQL
+  int position_offset_ = 0;
 };
 
 // The rows of one statement, in PostgreSQL's text format.

@@ -58,6 +58,7 @@ void add_declare(std::vector<Step>& plan, const Statement& statement, std::size_
 void add_statement(std::vector<Step>& plan, const Statement& statement, std::size_t index) {
   if (!statement.fetch_limit()) {
     plan.push_back(query(statement.sql(), statement.params()));
+    plan.back().position_offset = statement.position_offset();
     plan.back().table = index;
     plan.back().budget = statement.budget();
     return;
@@ -80,10 +81,26 @@ std::vector<Step> plan_call(std::span<const Statement> statements,
   return plan;
 }
 
-std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
-                                   long batch) {
+std::vector<Step> plan_first(std::span<const Statement> before, std::chrono::milliseconds statement_timeout) {
   std::vector<Step> plan;
   add_prologue(plan, statement_timeout);
+  for (std::size_t i = 0; i < before.size(); ++i) add_statement(plan, before[i], i);
+  plan.push_back(sync());
+  return plan;
+}
+
+std::vector<Step> plan_rest(std::span<const Statement> after, std::size_t first_index) {
+  std::vector<Step> plan;
+  for (std::size_t i = 0; i < after.size(); ++i) add_statement(plan, after[i], first_index + i);
+  plan.push_back(sync());
+  for (Step& step : plan_close()) plan.push_back(std::move(step));
+  return plan;
+}
+
+std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
+                                   long batch, bool prologue) {
+  std::vector<Step> plan;
+  if (prologue) add_prologue(plan, statement_timeout);
   add_declare(plan, statement, 0);
   for (Step& step : plan_stream_fetch(statement, batch)) plan.push_back(std::move(step));
   return plan;

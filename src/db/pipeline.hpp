@@ -34,8 +34,14 @@ std::vector<Step> plan_call(std::span<const Statement> statements,
 // A streamed statement's call, in segments that each end with a sync and are read before the next
 // is sent: open (BEGIN … DECLARE, the first FETCH of `batch` rows), one more FETCH for each further
 // batch the rows need, and close (ROLLBACK, DISCARD ALL), which runs whatever happened before.
+// A call with a gate, in two segments read one after the other: the prologue and the statements
+// before the gate (`first`), then, if the gate lets them, the statements after it and the close.
+std::vector<Step> plan_first(std::span<const Statement> before, std::chrono::milliseconds statement_timeout);
+std::vector<Step> plan_rest(std::span<const Statement> after, std::size_t first_index);
+
+// `prologue`: false when a gate's first segment already began the transaction.
 std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
-                                   long batch);
+                                   long batch, bool prologue = true);
 std::vector<Step> plan_stream_fetch(const Statement& statement, long rows);
 std::vector<Step> plan_close();
 

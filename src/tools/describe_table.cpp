@@ -103,15 +103,16 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool describe_table_tool() {
-  return Tool{"describe_table",
-              "Describe a table or view",
-              "Describe one table or view: its columns with their exact types (e.g. geometry(Point,4326), "
-              "timestamp with time zone), nullability, defaults and comments; primary key; foreign keys with "
-              "the tables they reference; other constraints; indexes; a view's definition; and, where "
-              "TimescaleDB is installed, the hypertable's time dimension, time span, chunk interval and "
-              "compression, or the hypertable behind a continuous aggregate. Use it before writing a query "
-              "on a table.",
-              nlohmann::json::parse(R"({
+  return Tool{
+      "describe_table",
+      "Describe a table or view",
+      "Describe one table or view: its columns with their exact types (e.g. geometry(Point,4326), "
+      "timestamp with time zone), nullability, defaults and comments; primary key; foreign keys with "
+      "the tables they reference; other constraints; indexes; a view's definition; and, where "
+      "TimescaleDB is installed, the hypertable's time dimension, time span, chunk interval and "
+      "compression, or the hypertable behind a continuous aggregate. Use it before writing a query "
+      "on a table.",
+      nlohmann::json::parse(R"({
         "type": "object",
         "properties": {
           "schema": {"type": "string", "description": "Schema name, e.g. tracksolid."},
@@ -120,23 +121,9 @@ Tool describe_table_tool() {
         "required": ["schema", "table"],
         "additionalProperties": false
       })"),
-              nlohmann::json::parse(R"({
-        "type": "object",
-        "properties": {
-          "schema": {"type": "string"}, "table": {"type": "string"}, "kind": {"type": "string"},
-          "comment": {"type": "string"}, "row_estimate": {"type": "integer"},
-          "columns": {"type": "array", "items": {"type": "object", "properties": {
-            "name": {"type": "string"}, "type": {"type": "string"}, "nullable": {"type": "boolean"},
-            "default": {"type": "string"}, "comment": {"type": "string"}}}},
-          "primary_key": {"type": "array", "items": {"type": "string"}},
-          "foreign_keys": {"type": "array"}, "constraints": {"type": "array"}, "indexes": {"type": "array"},
-          "view_definition": {"type": "string"},
-          "hypertable": {"type": "object"}, "continuous_aggregate": {"type": "object"},
-          "time_span": {"type": "object"}
-        },
-        "required": ["schema", "table", "kind", "columns"]
-      })"),
-              run};
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"schema": {"type": "string"}, "table": {"type": "string"}, "kind": {"type": "string"}, "columns": {"type": "array"}, "time_span": {"type": "object"}}, "required": ["schema", "table", "kind", "columns"]})"),
+      run};
 }
 
 }  // namespace tools

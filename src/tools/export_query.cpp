@@ -4,6 +4,7 @@
 
 #include "export/export.hpp"
 #include "guard/guard.hpp"
+#include "tools/plan.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -195,8 +196,9 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
   auto writer = exports::open_writer(*format, *path, context.database.catalog());
   if (!writer) return discard(*path, writer.failure());
   ExportSink sink(**writer, context);
-  const db::Statement statement = db::Statement::streamed(*verdict, sink, context.limits.export_max_rows + 1);
-  db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
+  const std::vector<db::Statement> statements =
+      planned(*verdict, db::Statement::streamed(*verdict, sink, context.limits.export_max_rows + 1), context);
+  db::Outcome outcome = context.database.run(statements, context.cancel);
   if (!outcome) return discard(*path, outcome.failure());
   if (sink.failure()) return discard(*path, *sink.failure());
   auto bytes = (*writer)->finish();
@@ -227,16 +229,8 @@ Tool export_query_tool() {
                 "required": ["sql", "format"],
                 "additionalProperties": false
               })"),
-      nlohmann::json::parse(R"({
-                "type": "object",
-                "properties": {
-                  "path": {"type": "string"}, "format": {"type": "string"}, "rows": {"type": "integer"},
-                  "bytes": {"type": "integer"}, "columns": {"type": "array"},
-                  "truncated": {"type": "boolean"}, "preview": {"type": "array"},
-                  "notices": {"type": "array", "items": {"type": "string"}}
-                },
-                "required": ["path", "format", "rows", "bytes", "columns", "truncated"]
-              })"),
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"path": {"type": "string"}, "rows": {"type": "integer"}, "bytes": {"type": "integer"}, "truncated": {"type": "boolean"}}, "required": ["path", "format", "rows", "bytes", "columns", "truncated"]})"),
       run,
       /*writes_files=*/true};
 }

@@ -30,30 +30,22 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool list_functions_tool() {
-  return Tool{"list_functions",
-              "List functions in a schema",
-              "List the functions of a schema (default: reporting, where the curated reporting.fn_* "
-              "functions live) that this connection may call: name, arguments with defaults, return "
-              "type, kind, volatility and comment. Call them from `query`, e.g. "
-              "SELECT * FROM reporting.fn_x(...).",
-              nlohmann::json::parse(R"({
+  return Tool{
+      "list_functions",
+      "List functions in a schema",
+      "List the functions of a schema (default: reporting, where the curated reporting.fn_* "
+      "functions live) that this connection may call: name, arguments with defaults, return "
+      "type, kind, volatility and comment. Call them from `query`, e.g. "
+      "SELECT * FROM reporting.fn_x(...).",
+      nlohmann::json::parse(R"({
                 "type": "object",
                 "properties": {"schema": {"type": "string", "default": "reporting",
                                           "description": "Schema name."}},
                 "additionalProperties": false
               })"),
-              nlohmann::json::parse(R"({
-                "type": "object",
-                "properties": {
-                  "schema": {"type": "string"},
-                  "functions": {"type": "array", "items": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "arguments": {"type": "string"}, "returns": {"type": "string"},
-                    "kind": {"type": "string"}, "volatility": {"type": "string"},
-                    "comment": {"type": ["string", "null"]}}}}
-                },
-                "required": ["schema", "functions"]
-              })"),
-              run};
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"schema": {"type": "string"}, "functions": {"type": "array"}}, "required": ["schema", "functions"]})"),
+      run};
 }
 
 }  // namespace tools

@@ -41,22 +41,16 @@ CallResult run(const nlohmann::json&, Context& context) {
 }  // namespace
 
 Tool list_schemas_tool() {
-  return Tool{"list_schemas",
-              "List schemas",
-              "List the database schemas this connection can read, with a comment and how many "
-              "tables, views, materialized views and functions each holds. Start here to find where "
-              "data lives (tracksolid: raw telemetry; reporting: curated views and fn_* functions).",
-              nlohmann::json::parse(R"({"type": "object", "properties": {}, "additionalProperties": false})"),
-              nlohmann::json::parse(R"({
-                "type": "object",
-                "properties": {"schemas": {"type": "array", "items": {"type": "object", "properties": {
-                  "schema": {"type": "string"}, "comment": {"type": ["string", "null"]},
-                  "tables": {"type": "integer"}, "views": {"type": "integer"},
-                  "materialized_views": {"type": "integer"}, "foreign_tables": {"type": "integer"},
-                  "functions": {"type": "integer"}}}}},
-                "required": ["schemas"]
-              })"),
-              run};
+  return Tool{
+      "list_schemas",
+      "List schemas",
+      "List the database schemas this connection can read, with a comment and how many "
+      "tables, views, materialized views and functions each holds. Start here to find where "
+      "data lives (tracksolid: raw telemetry; reporting: curated views and fn_* functions).",
+      nlohmann::json::parse(R"({"type": "object", "properties": {}, "additionalProperties": false})"),
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"schemas": {"type": "array"}}, "required": ["schemas"]})"),
+      run};
 }
 
 }  // namespace tools

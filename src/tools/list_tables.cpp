@@ -59,29 +59,21 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
 }  // namespace
 
 Tool list_tables_tool() {
-  return Tool{"list_tables",
-              "List tables and views in a schema",
-              "List the tables, partitioned tables, hypertables, views, materialized views and foreign "
-              "tables of one schema that this connection can read, with each one's comment, an "
-              "estimated row count (from statistics; null if never analysed) and a hypertable's time span.",
-              nlohmann::json::parse(R"({
+  return Tool{
+      "list_tables",
+      "List tables and views in a schema",
+      "List the tables, partitioned tables, hypertables, views, materialized views and foreign "
+      "tables of one schema that this connection can read, with each one's comment, an "
+      "estimated row count (from statistics; null if never analysed) and a hypertable's time span.",
+      nlohmann::json::parse(R"({
                 "type": "object",
                 "properties": {"schema": {"type": "string", "description": "Schema name, e.g. reporting."}},
                 "required": ["schema"],
                 "additionalProperties": false
               })"),
-              nlohmann::json::parse(R"({
-                "type": "object",
-                "properties": {
-                  "schema": {"type": "string"},
-                  "tables": {"type": "array", "items": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "kind": {"type": "string"},
-                    "comment": {"type": ["string", "null"]}, "row_estimate": {"type": ["integer", "null"]},
-                    "time_span": {"type": "object"}}}}
-                },
-                "required": ["schema", "tables"]
-              })"),
-              run};
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"schema": {"type": "string"}, "tables": {"type": "array"}}, "required": ["schema", "tables"]})"),
+      run};
 }
 
 }  // namespace tools

@@ -42,20 +42,8 @@ Tool query_tool() {
       "fn_* functions. Geometries come as GeoJSON, times as UTC ISO-8601. Aggregate in SQL: an answer "
       "holds about 10k tokens and says when rows were cut. For a whole large result, use export_query.",
       input_schema(),
-      nlohmann::json::parse(R"({
-        "type": "object",
-        "properties": {
-          "columns": {"type": "array", "items": {"type": "object",
-            "properties": {"name": {"type": "string"}, "type": {"type": "string"}}}},
-          "rows": {"type": "array", "items": {"type": "array"}},
-          "row_count": {"type": "integer"},
-          "truncated": {"type": "boolean"},
-          "truncated_by": {"enum": ["size", "max_rows"]},
-          "omitted_values": {"type": "array"},
-          "notices": {"type": "array", "items": {"type": "string"}}
-        },
-        "required": ["columns", "rows", "row_count", "truncated"]
-      })"),
+      nlohmann::json::parse(
+          R"({"type": "object", "properties": {"columns": {"type": "array"}, "rows": {"type": "array"}, "row_count": {"type": "integer"}, "truncated": {"type": "boolean"}, "notices": {"type": "array"}}, "required": ["columns", "rows", "row_count", "truncated"]})"),
       run};
 }
 

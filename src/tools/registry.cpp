@@ -5,7 +5,7 @@ namespace tools {
 const std::vector<Tool>& registry() {
   static const std::vector<Tool> tools = {query_tool(),          list_schemas_tool(),   list_tables_tool(),
                                           describe_table_tool(), list_functions_tool(), sample_table_tool(),
-                                          export_query_tool()};
+                                          explain_tool(),        export_query_tool()};
   return tools;
 }
 

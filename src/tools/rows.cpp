@@ -1,5 +1,6 @@
 // Runs statements for the tools and writes their answers as JSON within the answer budget.
 #include "guard/guard.hpp"
+#include "tools/plan.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -171,10 +172,15 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   // One row more than asked tells us, without counting, that the result was cut. Text form and JSON
   // differ in size (hex geometry vs GeoJSON), hence half as much again held as the budget.
   const db::RowBudget budget{max_rows + 1, limits.max_result_chars * 3 / 2, limits.max_value_chars()};
-  const db::Statement statement = db::Statement::guarded(*verdict, budget);
-  db::Outcome outcome = context.database.run({&statement, 1}, context.cancel);
+  // A query is planned first, and refused unrun when too heavy; EXPLAIN itself needs no plan.
+  std::vector<db::Statement> statements;
+  if (verdict->kind() == guard::StatementKind::kQuery)
+    statements = planned(*verdict, db::Statement::guarded(*verdict, budget), context);
+  else
+    statements.push_back(db::Statement::guarded(*verdict, budget));
+  db::Outcome outcome = context.database.run(statements, context.cancel);
   if (!outcome) return outcome.failure();
-  const db::Table& table = outcome->tables.front();
+  const db::Table& table = outcome->tables.back();
   notices.insert(notices.begin(), outcome->notices.begin(), outcome->notices.end());
   notices = within(std::move(notices), limits.max_result_chars / 4);
 

@@ -36,6 +36,7 @@ Tool describe_table_tool();
 Tool list_functions_tool();
 Tool sample_table_tool();
 Tool export_query_tool();
+Tool explain_tool();
 
 // Shared helpers.
 // A failure the caller fixes by changing the arguments (a name that does not exist, a bad value).

@@ -24,6 +24,12 @@ struct Limits {
   // A value longer than this is replaced by a note saying how to select less of it, so that one
   // huge cell cannot crowd out every other row.
   std::size_t max_value_chars() const { return max_result_chars / 4; }
+  // What a plan may cost before it is refused unrun: the planner's estimate, the rows of its
+  // largest join, and the chunks of one hypertable it reads (--max-cost, --max-plan-rows,
+  // --max-chunks). Generous: cheap and ordinary analytics never meet them.
+  double max_cost = 1e7;
+  double max_join_rows = 1e7;
+  int max_chunks = 100;
   // export_query: where its files go ("" = the default folder under Downloads), and its bounds.
   std::string export_dir;
   long export_max_rows = 1'000'000;

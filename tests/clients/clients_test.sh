@@ -13,7 +13,7 @@
 #   - Claude Code, in a throwaway HOME with no credentials, offline: `claude mcp add` as the README
 #     shows, `claude mcp list` reports the server connected (a server whose database port is
 #     closed too: it starts without its database), `claude mcp get` shows the command;
-#   - the Inspector CLI: tools/list returns the seven tools, tools/call of `query` returns the count
+#   - the Inspector CLI: tools/list returns the eight tools, tools/call of `query` returns the count
 #     psql gives, and with the database port closed it answers with the cause and the fix;
 #   - mcpb: the manifest validates, packaging/mcpb/build_bundle.sh packs a bundle holding the binary,
 #     and the bundle, configured as Claude Desktop configures it, starts the binary with the
@@ -48,7 +48,7 @@ readonly SSHD=/usr/sbin/sshd  # absolute: sshd re-executes itself for each conne
 readonly SSHD_READY_LIMIT=10
 # Added with `claude mcp add-json` from the entry docs/ANALYTICS_MCP.md gives for Claude Desktop.
 readonly DESKTOP_NAME=fleet-analytics-desktop
-readonly TOOLS="query list_schemas list_tables describe_table list_functions sample_table export_query"
+readonly TOOLS="query list_schemas list_tables describe_table list_functions sample_table explain export_query"
 readonly COUNT_SQL="SELECT count(*) AS n FROM tracksolid.devices"
 # Port 1 (tcpmux) is privileged and unused: nothing listens there, so the connection is refused.
 readonly CLOSED_URL="postgresql://analytics_ro@127.0.0.1:1/tracksolid_db"
@@ -646,7 +646,7 @@ main() {
   run_step "claude mcp add-json with the guide's Claude Desktop entry is connected" step_claude_desktop_entry
   run_step "claude mcp get shows the command and its arguments" step_claude_get
   run_step "after tunnel_account.sh revoke, doctor stops at FAIL SSH login" step_tunnel_revoked
-  run_step "Inspector CLI tools/list returns the seven tools" step_inspector_list
+  run_step "Inspector CLI tools/list returns the eight tools" step_inspector_list
   run_step "Inspector CLI tools/call of query counts tracksolid.devices as psql does" step_inspector_call
   run_step "Inspector CLI tools/call with the database down names the cause and doctor" step_inspector_outage
   run_step "mcpb validate accepts packaging/mcpb/manifest.json" step_mcpb_validate

@@ -86,7 +86,7 @@ TEST_CASE("query refuses writes through the same guard as the tool, and changes 
 }
 
 TEST_CASE("Ctrl-C stops the query on the server, not only the command", "[commands]") {
-  McpClient command({"query", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"});
+  McpClient command({"query", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s"});
   const std::string running = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
                               command.application_name() + "' AND state = 'active' AND query LIKE 'FETCH%'";
   REQUIRE(testing::admin_value_becomes(running, "1"));
@@ -138,7 +138,7 @@ TEST_CASE("doctor checks that exports can be written, and names the folder that 
 
 TEST_CASE("doctor names the statements of the role that ignore cancel", "[commands][doctor]") {
   McpClient client;
-  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"}});
+  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s"}});
   const std::string running = "FROM pg_stat_activity WHERE application_name = '" + client.application_name() +
                               "' AND state = 'active' AND query LIKE 'FETCH%'";
   REQUIRE(testing::admin_value_becomes("SELECT count(*) " + running, "1"));

@@ -528,9 +528,10 @@ TEST_CASE("a statement the guard refuses creates no file", "[export]") {
 }
 
 // About 0.2 ms a row (a subquery per row), so a million rows would take minutes: pg_sleep is refused.
+// The row count hides in a subquery, so that the plan looks cheap and the cost guard lets it run.
 const std::string kSlow =
     "SELECT n, (SELECT count(*) FROM generate_series(1, 2000 + n % 2)) AS work FROM generate_series(1, "
-    "1000000) AS n";
+    "(SELECT 1000000)) AS n";
 
 TEST_CASE("a cancelled export stops its statement, gets no answer and leaves no file", "[export]") {
   const std::string format = GENERATE("csv", "xlsx");

@@ -100,7 +100,7 @@ TEST_CASE("NOTICEs reach the caller in the answer, bounded, and never the server
 TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new calls while they run",
           "[harmful]") {
   McpClient client({"--statement-timeout", "1", "--pool-size", "2"});
-  const std::string slow = "SELECT count(*) FROM generate_series(1, 10000000000) AS s";
+  const std::string slow = "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s";
   client.send_call("a", "query", {{"sql", slow}});
   client.send_call("b", "query", {{"sql", slow}});
   const std::string running = "FROM pg_stat_activity WHERE application_name = '" + client.application_name() +

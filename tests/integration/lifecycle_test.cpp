@@ -30,7 +30,7 @@ std::string sessions_of(const McpClient& client, const std::string& extra = "") 
 
 // Starts a statement that runs until stopped, and waits until the database shows it running.
 void start_slow_query(McpClient& client) {
-  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"}});
+  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s"}});
   REQUIRE(testing::admin_value_becomes(sessions_of(client, " AND state = 'active' AND query LIKE 'FETCH%'"), "1"));
 }
 
@@ -47,7 +47,7 @@ TEST_CASE("with its database down the server still answers discover and tools/li
   json discover = client.request(1, "server/discover");
   CHECK(discover["result"]["capabilities"].contains("tools"));
   json list = client.request(2, "tools/list");
-  CHECK(list["result"]["tools"].size() == 7);
+  CHECK(list["result"]["tools"].size() == 8);
 }
 
 TEST_CASE("a call during an outage names the cause and the fix; the next call after it works", "[lifecycle]") {
@@ -91,7 +91,7 @@ TEST_CASE("a wrong password is explained on each call, not by an exit", "[lifecy
 
 TEST_CASE("a role that could write is refused on every call unless explicitly allowed", "[lifecycle]") {
   McpClient refused({"--database-url", testing::admin_url()}, true);
-  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 7);
+  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 8);
   std::string why = error_text(refused.call_tool("query", {{"sql", "SELECT 1"}}));
   CHECK(why.find("refusing to serve") != std::string::npos);
   CHECK(why.find("superuser") != std::string::npos);

@@ -34,7 +34,7 @@ TEST_CASE("initialize negotiates each legacy version and falls back to the newes
     client.send({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
     // After initialize, requests without _meta are served in the negotiated legacy era.
     client.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
-    CHECK(client.response_to(2)["result"]["tools"].size() == 7);
+    CHECK(client.response_to(2)["result"]["tools"].size() == 8);
   }
 }
 
@@ -76,7 +76,7 @@ TEST_CASE("malformed messages get the right JSON-RPC errors and the server goes 
   CHECK(client.request(6, "tools/call", {{"name", "drop_everything"}})["error"]["code"] == -32602);
   CHECK(client.request(7, "tools/call", {{"name", 42}})["error"]["code"] == -32602);
   CHECK(client.request(8, "tools/call", {{"name", "query"}, {"arguments", "x"}})["error"]["code"] == -32602);
-  CHECK(client.request(9, "tools/list")["result"]["tools"].size() == 7);
+  CHECK(client.request(9, "tools/list")["result"]["tools"].size() == 8);
 }
 
 TEST_CASE("tools/list describes every tool for a model", "[protocol]") {
@@ -100,7 +100,7 @@ TEST_CASE("tools/list describes every tool for a model", "[protocol]") {
     CHECK_FALSE(tool["title"].get<std::string>().empty());
   }
   CHECK(names == std::set<std::string>{"query", "list_schemas", "list_tables", "describe_table",
-                                       "list_functions", "sample_table", "export_query"});
+                                       "list_functions", "sample_table", "explain", "export_query"});
   // Every tool's definition is in the model's context on every turn: about 2,000 tokens at most.
   CHECK(result["tools"].dump().size() <= 8000);
 }
@@ -118,7 +118,7 @@ TEST_CASE("parallel tool calls are answered, each matched to its id", "[protocol
 
 TEST_CASE("a cancelled call stops its statement on the server and gets no response", "[protocol]") {
   McpClient client;
-  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, 10000000000) AS s"}});
+  client.send_call("slow", "query", {{"sql", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s"}});
   const std::string slow_running =
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + client.application_name() +
       "' AND state = 'active' AND query LIKE 'FETCH%'";  // the cursor's FETCH runs the statement

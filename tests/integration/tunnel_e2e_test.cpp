@@ -84,7 +84,7 @@ TEST_CASE("queries through the built-in tunnel return what a direct connection r
 TEST_CASE("an unknown SSH host key is explained on each call, and nothing is served", "[tunnel]") {
   TunnelSetup setup(false);
   McpClient refused(setup.server_args(), true);
-  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 7);
+  CHECK(refused.request(1, "tools/list")["result"]["tools"].size() == 8);
   json result = refused.call_tool("query", {{"sql", "SELECT 1"}});
   REQUIRE(result["isError"] == true);
   std::string why = result["content"][0]["text"];

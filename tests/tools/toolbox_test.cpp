@@ -25,13 +25,24 @@ class FakeDatabase final : public db::Executor {
   std::optional<fam::Failure> connect(const db::CancelToken&) override { return connect_failure; }
   const db::ServerFacts& facts() const override { return facts_; }
   const values::Catalog& catalog() const override { return catalog_; }
+  // The plan EXPLAIN gives before a query runs (a gate decides on it).
+  std::string plan = R"([{"Plan":{"Node Type":"Result","Total Cost":0.01,"Plan Rows":1}}])";
+
   db::Outcome run(std::span<const db::Statement> statements, const db::CancelToken&) override {
+    std::vector<db::Table> before_gate;
     for (const auto& statement : statements) {
+      if (statement.gate_check()) {
+        if (auto refusal = statement.gate_check()(before_gate)) return *refusal;
+        continue;
+      }
+      if (statement.sql().starts_with("EXPLAIN (FORMAT JSON) ")) {
+        before_gate.push_back(db::Table::make({{"QUERY PLAN"}}, {{plan}}));
+        continue;
+      }
       sent.push_back(statement.sql());
       fetch_limits.push_back(statement.fetch_limit());
+      if (statement.sink()) stream(tables.front(), *statement.sink());
     }
-    if (run_failure && !statements.front().sink()) return *run_failure;
-    if (db::RowSink* sink = statements.front().sink()) stream(tables.front(), *sink);
     if (run_failure) return *run_failure;
     return db::Reply{tables, notices};
   }
@@ -96,8 +107,8 @@ TEST_CASE("tools: query fetches one row past max_rows and says when more exist",
   f.database.tables = {numbers(4)};
   auto result = f.call("query", {{"sql", "SELECT n FROM t"}, {"max_rows", 3}});
   REQUIRE(result.ok());
-  REQUIRE(f.database.fetch_limits == std::vector<std::optional<long>>{4});
-  CHECK(f.database.sent == std::vector<std::string>{"SELECT n FROM t"});  // never rewritten
+  REQUIRE(f.database.fetch_limits == std::vector<std::optional<long>>{4});  // the plan and gate are not sent
+  CHECK(f.database.sent == std::vector<std::string>{"SELECT n FROM t"});    // never rewritten
   json answer = json::parse(result->structured);
   CHECK(answer["rows"] == json::array({{1}, {2}, {3}}));
   CHECK(answer["truncated"] == true);
@@ -194,7 +205,7 @@ TEST_CASE("tools: without max_rows, query fetches what the budget can hold", "[t
   f.database.tables = {numbers(3)};
   REQUIRE(f.call("query", {{"sql", "SELECT n FROM t"}}).ok());
   // 40,000 characters / 40 for the narrowest useful row, plus one to see that more exist.
-  CHECK(f.database.fetch_limits == std::vector<std::optional<long>>{1001});
+  CHECK(f.database.fetch_limits == std::vector<std::optional<long>>{1001});  // the plan and gate are not sent
 }
 
 TEST_CASE("tools: rows past the budget are cut, and the answer says how to get them", "[tools][budget]") {
@@ -320,4 +331,30 @@ TEST_CASE("tools: a failed export leaves no file behind", "[tools][export]") {
   CHECK(result.failure().message.find("partial file was removed") != std::string::npos);
   CHECK(std::filesystem::is_empty(directory));
   std::filesystem::remove_all(directory);
+}
+
+TEST_CASE("tools: a query whose plan is too costly is refused before it runs, with why", "[tools][cost]") {
+  Fixture f;
+  f.database.tables = {numbers(3)};
+  f.database.plan = R"([{"Plan":{"Node Type":"Hash Join","Total Cost":4.2e9,"Plan Rows":9e10,"Plans":[
+      {"Node Type":"Seq Scan","Relation Name":"positions","Total Cost":3e5,"Plan Rows":2e6},
+      {"Node Type":"Seq Scan","Relation Name":"positions","Total Cost":3e5,"Plan Rows":2e6}]}}])";
+  auto result = f.call("query", {{"sql", "SELECT * FROM t a JOIN t b USING (n)"}});
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.failure().kind == fam::FailureKind::kRefused);
+  const std::string& why = result.failure().message;
+  CHECK(why.find("refused before it ran") == 0);
+  CHECK(why.find("largest join, Hash Join, is estimated at 9e+10 rows") != std::string::npos);
+  CHECK(why.find("estimated cost is 4.2e+09") != std::string::npos);
+  CHECK(why.find("Call explain") != std::string::npos);
+  CHECK(f.database.sent.empty());  // the statement itself never ran
+}
+
+TEST_CASE("tools: a cheap plan runs as before", "[tools][cost]") {
+  Fixture f;
+  f.database.tables = {numbers(3)};
+  f.database.plan =
+      R"([{"Plan":{"Node Type":"Seq Scan","Relation Name":"t","Total Cost":35.5,"Plan Rows":2550}}])";
+  REQUIRE(f.call("query", {{"sql", "SELECT n FROM t"}}).ok());
+  CHECK(f.database.sent == std::vector<std::string>{"SELECT n FROM t"});
 }

@@ -7,7 +7,7 @@ binary, url, pw = sys.argv[1:4]
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, None):
     p = subprocess.Popen([binary, "--database-url", url, "--database-password-file", pw],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    req = {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"query","arguments":{"sql":"SELECT count(*) FROM generate_series(1, 10000000000) s"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}
+    req = {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"query","arguments":{"sql":"SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) s"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}
     p.stdin.write((json.dumps(req)+"\n").encode()); p.stdin.flush()
     time.sleep(1.5)  # measurement script, not a test: let the statement run
     t = time.time()
