@@ -39,6 +39,7 @@ struct StreamProgress {
   bool begun = false;
   bool stopped = false;
   long rows = 0;
+  long fetched = 0;  // rows read of any statement read one at a time, for the heartbeat
 };
 
 class Connection final : public Session {
@@ -62,6 +63,8 @@ class Connection final : public Session {
   std::optional<Failure> wait(Until until, Clock::time_point& deadline, const CancelToken& cancel);
   std::optional<Failure> on_deadline(Clock::time_point& deadline, const CancelToken& cancel);
   void send_cancel(Clock::time_point& deadline);
+  // Beats the running call's heartbeat when one is due.
+  void beat_if_due();
   // Sends `plan`, then reads every reply: one round trip, under one deadline.
   std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                      std::vector<Table>& tables);
@@ -81,8 +84,10 @@ class Connection final : public Session {
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
-  std::optional<int> abandoned_;      // the backend of a statement that did not stop when cancelled
-  StreamProgress stream_;             // of the running call, when it streams
+  std::optional<int> abandoned_;          // the backend of a statement that did not stop when cancelled
+  StreamProgress stream_;                 // of the running call, when it streams
+  const Heartbeat* heartbeat_ = nullptr;  // of the running call, if one of its statements has one
+  Clock::time_point started_, next_beat_;
   std::vector<std::string> notices_;  // of the running call
   std::size_t notices_left_out_ = 0;
 };

@@ -12,6 +12,8 @@ namespace {
 // After a cancel (the client's, or the server stopping) a statement normally stops within
 // milliseconds; one that has not stopped after this long is left behind with its connection.
 constexpr std::chrono::milliseconds kCancelGrace{500};
+// How often a call with a heartbeat reports that it still runs: a few a second would be noise.
+constexpr std::chrono::milliseconds kBeat{1000};
 
 Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) {
   if (failure.kind != FailureKind::kSql || failure.sqlstate != "57014") return failure;
@@ -51,14 +53,23 @@ std::optional<Failure> Connection::on_deadline(Clock::time_point& deadline, cons
       "57014"};
 }
 
+void Connection::beat_if_due() {
+  if (!heartbeat_ || Clock::now() < next_beat_) return;
+  (*heartbeat_)(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_),
+                stream_.fetched);
+  next_beat_ = Clock::now() + kBeat;
+}
+
 std::optional<Failure> Connection::wait(Until until, Clock::time_point& deadline, const CancelToken& cancel) {
   for (;;) {
+    beat_if_due();
     int pending = PQflush(conn_.get());  // reading while sending keeps full socket buffers from deadlocking
     if (pending < 0) return lost("sending to the database failed");
     if (until == Until::kSent ? pending == 0 : !PQisBusy(conn_.get())) return std::nullopt;
     pollfd fds[2] = {{PQsocket(conn_.get()), static_cast<short>(POLLIN | (pending ? POLLOUT : 0)), 0},
                      {cancel.wait_fd(), POLLIN, 0}};
-    int ready = poll(fds, cancel_sent_ ? 1 : 2, millis_until(deadline));
+    const auto wake = heartbeat_ ? std::min(deadline, next_beat_) : deadline;
+    int ready = poll(fds, cancel_sent_ ? 1 : 2, millis_until(wake));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0 && Clock::now() >= deadline) {
       if (auto failure = on_deadline(deadline, cancel)) return failure;
@@ -155,6 +166,7 @@ class Replies {
       if (!result) return true;
       switch (PQresultStatus(result.get())) {
         case PGRES_SINGLE_TUPLE:
+          ++stream_.fetched;
           if (rows) rows->add(result.get(), 0);
           if (step.sink) deliver(result.get(), *step.sink);
           break;
@@ -279,6 +291,10 @@ Outcome Connection::run(std::span<const Statement> statements, const CancelToken
   notices_left_out_ = 0;
   stream_ = {};
   if (PQenterPipelineMode(conn_.get()) != 1) return lost("sending to the database failed");
+  auto beating = std::ranges::find_if(statements, [](const Statement& s) { return bool(s.heartbeat()); });
+  heartbeat_ = beating != statements.end() ? &beating->heartbeat() : nullptr;
+  started_ = Clock::now();
+  next_beat_ = started_ + kBeat;
   Reply reply;
   auto gate = std::ranges::find_if(statements, [](const Statement& s) { return bool(s.gate_check()); });
   const bool streamed = statements.size() == 1 && statements.front().sink();
@@ -286,6 +302,7 @@ Outcome Connection::run(std::span<const Statement> statements, const CancelToken
                  : streamed               ? stream(statements.front(), cancel, true)
                             : run_segment(plan_call(statements, timeout_millis()), cancel, reply.tables);
   broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
+  heartbeat_ = nullptr;  // it belongs to this call's statements
   if (failure) return *failure;
   reply.notices = std::move(notices_);
   if (notices_left_out_ > 0)

@@ -84,6 +84,10 @@ class RowSink {
 
 class Table;
 
+// What a long call reports while it runs, about once a second: how long it has run and the rows
+// read so far. Called on the thread that runs the call.
+using Heartbeat = std::function<void(std::chrono::milliseconds elapsed, long rows)>;
+
 // Decides from the tables of a call's statements before it whether the statements after it run:
 // nullopt lets them run, a failure ends the call with it (e.g. a plan too costly to execute).
 using GateCheck = std::function<std::optional<Failure>(std::span<const Table> tables)>;
@@ -105,6 +109,11 @@ class Statement {
   static Statement gate(GateCheck check);
   // EXPLAIN (FORMAT JSON) of user SQL: its plan, never its execution (no ANALYZE).
   static Statement plan_of(const guard::GuardedSql& sql);
+  // The call that runs this statement beats `heartbeat` while it runs.
+  Statement with_heartbeat(Heartbeat heartbeat) && {
+    heartbeat_ = std::move(heartbeat);
+    return std::move(*this);
+  }
 
   const std::string& sql() const { return sql_; }
   const std::vector<std::string>& params() const { return params_; }
@@ -113,6 +122,7 @@ class Statement {
   RowSink* sink() const { return sink_; }
   const GateCheck& gate_check() const { return gate_; }
   int position_offset() const { return position_offset_; }  // characters put before user SQL
+  const Heartbeat& heartbeat() const { return heartbeat_; }
 
  private:
   Statement(std::string sql, std::vector<std::string> params, std::optional<long> fetch_limit,
@@ -129,6 +139,7 @@ class Statement {
   RowSink* sink_ = nullptr;          // set for a streamed statement: its rows go there
   GateCheck gate_;                   // set for a gate, which has no SQL
   int position_offset_ = 0;
+  Heartbeat heartbeat_;
 };
 
 // The rows of one statement, in PostgreSQL's text format.

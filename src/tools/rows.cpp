@@ -160,6 +160,16 @@ std::string cut_notice(int shown, bool by_size, long max_rows, const Context& co
          " rows: more exist. To get the rest, " + ways + ".";
 }
 
+// Progress while a statement runs: the seconds so far (which only grow), and the rows read.
+db::Heartbeat running(Reporter& reporter) {
+  return [&reporter](std::chrono::milliseconds elapsed, long rows) {
+    const long seconds = static_cast<long>(elapsed.count() / 1000);
+    reporter.progress(static_cast<double>(seconds), 0,
+                      "running for " + std::to_string(seconds) + " s" +
+                          (rows > 0 ? ", " + std::to_string(rows) + " rows read so far" : ""));
+  };
+}
+
 }  // namespace
 
 CallResult run_rows(Context& context, std::string_view sql, std::optional<long> asked_rows,
@@ -173,11 +183,15 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   // differ in size (hex geometry vs GeoJSON), hence half as much again held as the budget.
   const db::RowBudget budget{max_rows + 1, limits.max_result_chars * 3 / 2, limits.max_value_chars()};
   // A query is planned first, and refused unrun when too heavy; EXPLAIN itself needs no plan.
+  db::Statement statement =
+      db::Statement::guarded(*verdict, budget).with_heartbeat(running(context.reporter));
   std::vector<db::Statement> statements;
-  if (verdict->kind() == guard::StatementKind::kQuery)
-    statements = planned(*verdict, db::Statement::guarded(*verdict, budget), context);
-  else
-    statements.push_back(db::Statement::guarded(*verdict, budget));
+  if (verdict->kind() == guard::StatementKind::kQuery) {
+    context.reporter.progress(0, 0, "planning the query");
+    statements = planned(*verdict, std::move(statement), context);
+  } else {
+    statements.push_back(std::move(statement));
+  }
   db::Outcome outcome = context.database.run(statements, context.cancel);
   if (!outcome) return outcome.failure();
   const db::Table& table = outcome->tables.back();

@@ -86,3 +86,29 @@ TEST_CASE("a SQL error in a planned query still points at the user's text", "[co
   CHECK(why.find("column \"nope\" does not exist") != std::string::npos);
   CHECK(why.find("at character 8") != std::string::npos);
 }
+
+TEST_CASE("a query that runs for seconds reports its progress while it runs", "[cost][progress]") {
+  // Five seconds of work: the statement timeout ends it, which keeps the test's length fixed.
+  McpClient client({"--statement-timeout", "5"});
+  json params = {{"name", "query"},
+                 {"arguments", {{"sql", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000))"}}}};
+  params["_meta"] = testing::meta();
+  params["_meta"]["progressToken"] = "long";
+  client.send({{"jsonrpc", "2.0"}, {"id", "long"}, {"method", "tools/call"}, {"params", params}});
+  std::vector<json> progress;
+  for (;;) {
+    json message = client.receive();
+    if (message.value("id", json()) == "long") {
+      CHECK(message["result"]["isError"] == true);  // the statement timeout, as planned
+      break;
+    }
+    if (message.value("method", "") == "notifications/progress") progress.push_back(message["params"]);
+  }
+  REQUIRE(progress.size() >= 3);  // planning, then a beat a second
+  CHECK(progress[0]["message"] == "planning the query");
+  CHECK(progress[1]["message"].get<std::string>().starts_with("running for "));
+  for (std::size_t i = 1; i < progress.size(); ++i) {
+    CHECK(progress[i]["progressToken"] == "long");
+    CHECK(progress[i]["progress"].get<double>() > progress[i - 1]["progress"].get<double>());
+  }
+}
