@@ -28,6 +28,7 @@ CallResult run(const nlohmann::json& arguments, Context& context) {
   if (!outcome) return outcome.failure();
   const db::Table& plan = outcome->tables.front();
   if (plan.row_count() == 0 || !plan.value(0, 0)) return invalid("the database gave no plan for this query");
+  if (outcome->tables.size() > 1) context.chunks.keep(outcome->tables[1]);
   PlanFacts facts = read_plan(*plan.value(0, 0), outcome->tables.size() > 1 ? &outcome->tables[1] : nullptr);
   auto refusal = too_heavy(facts, context.limits);
   nlohmann::json answer = {{"would_run", !refusal},

@@ -125,21 +125,44 @@ PlanFacts read_plan(std::string_view plan, const db::Table* chunks) {
   return facts;
 }
 
+constexpr std::chrono::seconds kChunksKept{60};
+
+std::optional<db::Table> ChunkCache::fresh() const {
+  std::lock_guard lock(mutex_);
+  if (!chunks_ || std::chrono::steady_clock::now() - read_at_ > kChunksKept) return std::nullopt;
+  return chunks_;
+}
+
+void ChunkCache::keep(db::Table chunks) {
+  std::lock_guard lock(mutex_);
+  chunks_ = std::move(chunks);
+  read_at_ = std::chrono::steady_clock::now();
+}
+
 std::vector<db::Statement> planned(const guard::GuardedSql& sql, db::Statement statement,
                                    const Context& context) {
   const bool timescale = context.database.facts().has_timescaledb;
+  std::optional<db::Table> known = timescale ? context.chunks.fresh() : std::nullopt;
+  const bool read_chunks = timescale && !known;
   std::vector<db::Statement> statements;
   statements.push_back(db::Statement::plan_of(sql));
-  if (timescale) statements.push_back(hypertable_chunks());
+  if (read_chunks) statements.push_back(hypertable_chunks());
   const Limits& limits = context.limits;
-  statements.push_back(db::Statement::gate([&limits, timescale](std::span<const db::Table> tables) {
-    std::optional<db::Failure> refusal;
-    auto plan = tables.empty() || tables[0].row_count() == 0 ? std::nullopt : tables[0].value(0, 0);
-    if (!plan) return refusal;
-    if (auto why = too_heavy(read_plan(*plan, timescale && tables.size() > 1 ? &tables[1] : nullptr), limits))
-      refusal = db::Failure{db::FailureKind::kRefused, *why, ""};
-    return refusal;
-  }));
+  ChunkCache& cache = context.chunks;
+  statements.push_back(
+      db::Statement::gate([&limits, &cache, known, read_chunks](std::span<const db::Table> tables) {
+        std::optional<db::Failure> refusal;
+        auto plan = tables.empty() || tables[0].row_count() == 0 ? std::nullopt : tables[0].value(0, 0);
+        if (!plan) return refusal;
+        const db::Table* chunks = known ? &*known : nullptr;
+        if (read_chunks && tables.size() > 1) {
+          cache.keep(tables[1]);
+          chunks = &tables[1];
+        }
+        if (auto why = too_heavy(read_plan(*plan, chunks), limits))
+          refusal = db::Failure{db::FailureKind::kRefused, *why, ""};
+        return refusal;
+      }));
   statements.push_back(std::move(statement));
   return statements;
 }

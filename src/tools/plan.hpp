@@ -2,6 +2,8 @@
 // reads and the indexes it uses; and whether that is too much for production. Private to tools/.
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,20 @@ struct PlanFacts {
   std::vector<ChunkUse> chunks;
   std::vector<std::string> indexes;  // used by index scans
   std::vector<std::string> outline;  // one line per node, indented by depth
+};
+
+// The hypertables' chunk counts, kept for a minute: TimescaleDB's chunks view takes milliseconds to
+// read, and a hypertable gains a chunk a day or so. Thread-safe.
+class ChunkCache {
+ public:
+  // The table of hypertable_chunks() read less than a minute ago, if any.
+  std::optional<db::Table> fresh() const;
+  void keep(db::Table chunks);
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<db::Table> chunks_;
+  std::chrono::steady_clock::time_point read_at_;
 };
 
 // Statements that give the hypertables' chunk counts and ranges (one row each: hypertable, time

@@ -1,3 +1,4 @@
+#include "tools/plan.hpp"
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -49,7 +50,10 @@ nlohmann::json describe(const Tool& tool) {
 }  // namespace
 
 Toolbox::Toolbox(db::Executor& database, Limits limits, Phrasing phrasing)
-    : database_(database), limits_(std::move(limits)), phrasing_(std::move(phrasing)) {
+    : database_(database),
+      limits_(std::move(limits)),
+      phrasing_(std::move(phrasing)),
+      chunks_(std::make_shared<ChunkCache>()) {
   auto list = nlohmann::json::array();
   for (const Tool& tool : registry()) list.push_back(describe(tool));
   list_json_ = list.dump();
@@ -70,7 +74,7 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
     reporter.log("error", phrased.message);  // for a client that shows the server's log
     return phrased;
   }
-  Context context{database_, limits_, phrasing_, cancel, reporter};
+  Context context{database_, limits_, phrasing_, cancel, reporter, *chunks_};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());
   if (result->text.empty() && phrasing_.text_block) result->text = render_text(result->structured);

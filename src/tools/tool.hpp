@@ -7,12 +7,15 @@
 
 namespace tools {
 
+class ChunkCache;
+
 struct Context {
   db::Executor& database;  // connected: facts() and catalog() can be read
   const Limits& limits;
   const Phrasing& phrasing;
   const db::CancelToken& cancel;
   Reporter& reporter;
+  ChunkCache& chunks;  // the hypertables' chunk counts, for the cost guard
 };
 
 struct Tool {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,8 @@ struct Phrasing {
   bool text_block = true;
 };
 
+class ChunkCache;
+
 class Toolbox final : public ToolSet {
  public:
   Toolbox(db::Executor& database, Limits limits, Phrasing phrasing = {});
@@ -109,6 +112,7 @@ class Toolbox final : public ToolSet {
   Limits limits_;
   Phrasing phrasing_;
   std::string list_json_;
+  std::shared_ptr<ChunkCache> chunks_;
 };
 
 }  // namespace tools
