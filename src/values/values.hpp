@@ -95,7 +95,7 @@ bool append_iso_timestamp(std::string& out, std::string_view text);
 // PostGIS hex EWKB (geometry and geography text output). Each returns false, with `out` unchanged,
 // for malformed input.
 //   append_geojson_geometry: the RFC 7946 geometry object, without a "crs" member whatever the SRID.
-//   append_wkt: OGC/ISO WKT as ST_AsText writes it, without the SRID: "POINT(36.8 -1.2)",
+//   append_wkt: OGC/ISO WKT in ST_AsText's layout but with exact coordinates, no SRID: "POINT(36.8 -1.2)",
 //     "POINT Z (1 2 3)", "MULTIPOLYGON(((0 0,1 0,1 1,0 0)))", "LINESTRING EMPTY".
 bool append_geojson_geometry(std::string& out, std::string_view hex_ewkb);
 bool append_wkt(std::string& out, std::string_view hex_ewkb);

@@ -1,5 +1,6 @@
-// PostGIS hex EWKB -> OGC / ISO WKT as ST_AsText writes it ("POINT(1 2)", "POINT Z (1 2 3)",
-// "LINESTRING EMPTY"), without the SRID: a sink of the EWKB walker.
+// PostGIS hex EWKB -> OGC / ISO WKT in ST_AsText's layout ("POINT(1 2)", "POINT Z (1 2 3)",
+// "LINESTRING EMPTY"), without the SRID, each coordinate in the shortest form that reads back exactly
+// (up to 17 digits, where ST_AsText rounds to 15): a sink of the EWKB walker.
 #include <charconv>
 #include <cmath>
 
