@@ -80,9 +80,7 @@ class CsvWriter final : public Writer {
 
 fam::Result<std::unique_ptr<Writer>> open_csv(const std::filesystem::path& path,
                                               const values::Catalog& catalog) {
-  auto out = OutputFile::open(path);
-  if (!out) return out.failure();
-  return std::unique_ptr<Writer>(std::make_unique<CsvWriter>(std::move(*out), catalog));
+  return open_buffered<CsvWriter>(path, catalog);
 }
 
 }  // namespace exports

@@ -133,9 +133,7 @@ class GeoJsonWriter final : public Writer {
 
 fam::Result<std::unique_ptr<Writer>> open_geojson(const std::filesystem::path& path,
                                                   const values::Catalog& catalog) {
-  auto out = OutputFile::open(path);
-  if (!out) return out.failure();
-  return std::unique_ptr<Writer>(std::make_unique<GeoJsonWriter>(std::move(*out), catalog));
+  return open_buffered<GeoJsonWriter>(path, catalog);
 }
 
 }  // namespace exports

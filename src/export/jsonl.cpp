@@ -41,9 +41,7 @@ class JsonLinesWriter final : public Writer {
 
 fam::Result<std::unique_ptr<Writer>> open_jsonl(const std::filesystem::path& path,
                                                 const values::Catalog& catalog) {
-  auto out = OutputFile::open(path);
-  if (!out) return out.failure();
-  return std::unique_ptr<Writer>(std::make_unique<JsonLinesWriter>(std::move(*out), catalog));
+  return open_buffered<JsonLinesWriter>(path, catalog);
 }
 
 }  // namespace exports

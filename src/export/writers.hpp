@@ -73,4 +73,13 @@ void append_text(std::string& out, std::string_view text, values::Oid type, valu
 // "column \"name\"" for messages and notes.
 std::string quoted_column(std::string_view name);
 
+// A writer of type `W` (constructed from the opened file and the catalog) on a new OutputFile.
+template <class W>
+fam::Result<std::unique_ptr<Writer>> open_buffered(const std::filesystem::path& path,
+                                                   const values::Catalog& catalog) {
+  auto out = OutputFile::open(path);
+  if (!out) return out.failure();
+  return std::unique_ptr<Writer>(std::make_unique<W>(std::move(*out), catalog));
+}
+
 }  // namespace exports
