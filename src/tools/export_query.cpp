@@ -100,10 +100,6 @@ std::string file_uri(const std::filesystem::path& path) {
   return uri;
 }
 
-std::string count(std::size_t n, std::string_view noun) {
-  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
-}
-
 std::string size_text(std::uint64_t bytes) {
   if (bytes < 10'000) return std::to_string(bytes) + " bytes";
   if (bytes < 10'000'000) return std::to_string(bytes / 1000) + " kB";
@@ -140,8 +136,8 @@ std::string structured(const ExportSink& sink, const Written& file, const values
 }
 
 std::string text(const ExportSink& sink, const Written& file) {
-  std::string out = "Exported " + count(static_cast<std::size_t>(sink.rows()), "row") + " (" +
-                    count(sink.columns().size(), "column") + ", " + size_text(file.bytes) + ") to " +
+  std::string out = "Exported " + count_of(static_cast<std::size_t>(sink.rows()), "row") + " (" +
+                    count_of(sink.columns().size(), "column") + ", " + size_text(file.bytes) + ") to " +
                     file.path.string() +
                     " on the analyst's machine; the rows did not pass through this conversation.";
   for (const std::string& notice : file.notices) out += "\nNote: " + notice;

@@ -104,6 +104,10 @@ fam::Failure invalid(std::string message) {
   return fam::Failure{fam::FailureKind::kInvalid, std::move(message), ""};
 }
 
+std::string count_of(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string quoted = "\"";
   for (char c : name) {

@@ -91,15 +91,11 @@ void write_table(TextWriter& out, const std::string& header, const std::vector<s
   }
 }
 
-std::string plural(std::size_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
 void write_rows_answer(TextWriter& out, const Ordered& answer) {
   const Ordered& columns = answer["columns"];
   const Ordered& rows = answer["rows"];
   std::string summary =
-      plural(rows.size(), "row") + (answer.value("truncated", false) ? " shown, more exist" : "");
+      count_of(rows.size(), "row") + (answer.value("truncated", false) ? " shown, more exist" : "");
   summary += ". Columns: ";
   for (std::size_t c = 0; c < columns.size(); ++c)
     summary += (c ? ", " : "") + columns[c].value("name", "") + " (" + columns[c].value("type", "") + ")";

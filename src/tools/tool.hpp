@@ -57,6 +57,8 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
 // The text block for hosts that show their model only text (see Answer::text).
 std::string render_text(std::string_view structured);
 std::string quote_identifier(std::string_view name);
+// "1 row", "3 rows".
+std::string count_of(std::size_t n, std::string_view noun);
 // What to say when a schema does not exist or cannot be used, and what to do instead.
 std::string unknown_schema(const std::string& schema);
 
