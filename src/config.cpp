@@ -192,13 +192,13 @@ std::string find_problem(Config& c) {
   return error;
 }
 
+// `query --format` names; the file formats are also export_query's.
+constexpr std::pair<std::string_view, Format> kFormatNames[] = {
+    {"table", Format::kTable}, {"csv", Format::kCsv},         {"json", Format::kJson},
+    {"xlsx", Format::kXlsx},   {"geojson", Format::kGeoJson}, {"jsonl", Format::kJsonLines}};
+
 Format parse_format(const std::string& name) {
-  constexpr std::pair<const char*, Format> kNames[] = {{"csv", Format::kCsv},
-                                                       {"json", Format::kJson},
-                                                       {"xlsx", Format::kXlsx},
-                                                       {"geojson", Format::kGeoJson},
-                                                       {"jsonl", Format::kJsonLines}};
-  for (const auto& [text, format] : kNames)
+  for (const auto& [text, format] : kFormatNames)
     if (name == text) return format;
   return Format::kTable;
 }
@@ -218,6 +218,12 @@ std::string footer() {
 }
 
 }  // namespace
+
+std::string_view format_name(Format format) {
+  for (const auto& [text, value] : kFormatNames)
+    if (value == format) return text;
+  return "table";
+}
 
 Parsed parse(int argc, char** argv) {
   CLI::App app{"Read-only MCP server for the fleet analytics database (stdio).", kProgram};

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace config {
 
@@ -51,5 +52,8 @@ struct Parsed {
 };
 
 Parsed parse(int argc, char** argv);
+
+// The --format name of `format`: "table", "csv", "xlsx" …
+std::string_view format_name(Format format);
 
 }  // namespace config

@@ -30,15 +30,8 @@ constexpr std::size_t kTerminalResultChars = 6u << 20;
 
 // `query --output FILE`: export_query into FILE's folder, under FILE's name.
 nlohmann::json export_arguments(const config::Config& config) {
-  constexpr std::pair<config::Format, const char*> kNames[] = {{config::Format::kCsv, "csv"},
-                                                               {config::Format::kXlsx, "xlsx"},
-                                                               {config::Format::kGeoJson, "geojson"},
-                                                               {config::Format::kJsonLines, "jsonl"}};
-  std::string format = "csv";
-  for (const auto& [value, name] : kNames)
-    if (config.format == value) format = name;
   return {{"sql", config.sql},
-          {"format", format},
+          {"format", config::format_name(config.format)},
           {"name", std::filesystem::path(config.output).filename().string()}};
 }
 
