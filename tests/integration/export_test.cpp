@@ -301,53 +301,62 @@ TEST_CASE("an XLSX export has typed cells: numbers, booleans, dates and times wh
   CHECK(difference(expected_rows(xlsx_renderers()), file["rows"], "rows") == "");
 }
 
-TEST_CASE("a GeoJSON export in SRID 4326 has a feature per row and no crs member", "[export]") {
-  // The mix without merc: geom (4326) is the only geometry, and so each feature's.
-  std::vector<std::string> columns(kMixColumns.begin(), kMixColumns.end() - 2);
-  std::vector<std::string> renderers = json_renderers();
-  renderers.resize(renderers.size() - 2);
-  renderers.insert(renderers.begin(), "ST_AsGeoJSON(geom, 17, 0)::json");  // the feature's geometry
+namespace {
+
+// The mix with one of its two geometry columns (the last two), which becomes each feature's
+// geometry: the SQL, and what a reader should find in the file.
+struct GeometryMix {
+  std::string sql;
+  std::vector<std::string> columns;    // "<geometry>", then the properties
+  std::vector<std::string> renderers;  // how psql renders each of them
+};
+
+GeometryMix geometry_mix(const std::string& geometry) {
+  GeometryMix mix{"", {kMixColumns.begin(), kMixColumns.end() - 2}, json_renderers()};
+  mix.renderers.resize(mix.renderers.size() - 2);
+  mix.renderers.insert(mix.renderers.begin(), "ST_AsGeoJSON(" + geometry + ", 17, 0)::json");
   std::string list;
-  for (const std::string& c : columns) list += c + ", ";
-  json file = export_mix("geojson", "SELECT " + list + "geom FROM (" + kMix + ") AS m ORDER BY id");
-  CHECK(file["type"] == "FeatureCollection");
-  CHECK(file["feature_types"] == json::array({"Feature"}));
-  CHECK(file["crs"] == nullptr);
-  columns.insert(columns.begin(), "<geometry>");
-  CHECK(file["columns"] == json(columns));
-  CHECK(difference(expected_rows(renderers), file["rows"], "rows") == "");
+  for (const std::string& c : mix.columns) list += c + ", ";
+  mix.sql = "SELECT " + list + geometry + " FROM (" + kMix + ") AS m ORDER BY id";
+  mix.columns.insert(mix.columns.begin(), "<geometry>");
+  return mix;
+}
+
+// The features as GeoJSON readers see them: the rows, and GDAL's count and SRS where it is installed.
+void check_features(const json& file, const GeometryMix& mix, const std::string& srs) {
+  CHECK(file["columns"] == json(mix.columns));
+  CHECK(difference(expected_rows(mix.renderers), file["rows"], "rows") == "");
   if (file["ogr"].is_null()) {
     WARN("ogrinfo is missing: the GeoJSON file was not read with GDAL");
   } else {
     CHECK(file["ogr"]["features"] == kMixRows);
-    CHECK(file["ogr"]["srs"] == "WGS 84");
+    CHECK(file["ogr"]["srs"] == srs);
   }
+}
+
+}  // namespace
+
+TEST_CASE("a GeoJSON export in SRID 4326 has a feature per row and no crs member", "[export]") {
+  // The mix without merc: geom (4326) is the only geometry, and so each feature's.
+  const GeometryMix mix = geometry_mix("geom");
+  json file = export_mix("geojson", mix.sql);
+  CHECK(file["type"] == "FeatureCollection");
+  CHECK(file["feature_types"] == json::array({"Feature"}));
+  CHECK(file["crs"] == nullptr);
+  check_features(file, mix, "WGS 84");
 }
 
 TEST_CASE("a GeoJSON export in SRID 3857 names its CRS in a top-level crs member", "[export]") {
   // The mix without geom: merc (3857) is the features' geometry.
-  std::vector<std::string> columns(kMixColumns.begin(), kMixColumns.end() - 2);
-  std::vector<std::string> renderers = json_renderers();
-  renderers.resize(renderers.size() - 2);
-  renderers.insert(renderers.begin(), "ST_AsGeoJSON(merc, 17, 0)::json");
-  std::string list;
-  for (const std::string& c : columns) list += c + ", ";
+  const GeometryMix mix = geometry_mix("merc");
   ExportDir exports;
   McpClient client(exports.args());
-  json answer = exported(client, "SELECT " + list + "merc FROM (" + kMix + ") AS m ORDER BY id", "geojson");
+  json answer = exported(client, mix.sql, "geojson");
   json notices = answer["structuredContent"].value("notices", json::array());
   CHECK(notices.dump().find("3857") != std::string::npos);  // the answer says what the file's SRID is
   json file = read_export("geojson", answer["structuredContent"]["path"].get<std::string>());
   CHECK(file["crs"] == json::parse(R"({"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}})"));
-  columns.insert(columns.begin(), "<geometry>");
-  CHECK(file["columns"] == json(columns));
-  CHECK(difference(expected_rows(renderers), file["rows"], "rows") == "");
-  if (file["ogr"].is_null()) {
-    WARN("ogrinfo is missing: the GeoJSON file was not read with GDAL");
-  } else {
-    CHECK(file["ogr"]["features"] == kMixRows);
-    CHECK(file["ogr"]["srs"] == "WGS 84 / Pseudo-Mercator");
-  }
+  check_features(file, mix, "WGS 84 / Pseudo-Mercator");
 }
 
 TEST_CASE("the answer describes the file it wrote, and links to it", "[export]") {
