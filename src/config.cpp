@@ -85,6 +85,12 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_POOL_SIZE")
       ->transform(whole_number(1, 32))
       ->capture_default_str();
+  app.add_option("--task-after", c.task_after_seconds,
+                 "seconds after which a query or export still running becomes an MCP task, for clients "
+                 "that take tasks (0: at once)")
+      ->envname("MCP_TASK_AFTER")
+      ->transform(whole_number(0, 3600))
+      ->capture_default_str();
   app.add_flag("--allow-writable-role", c.allow_writable_role,
                "serve even if the database role could write (not recommended)")
       ->envname("MCP_ALLOW_WRITABLE_ROLE");

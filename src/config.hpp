@@ -33,6 +33,7 @@ struct Config {
   long export_max_mb = 1024;
   int statement_timeout_seconds = 30;
   int pool_size = 4;
+  int task_after_seconds = 5;  // mcp::Scheduling::task_after
   bool allow_writable_role = false;
   std::string analyst;  // shown to the database as application_name
   // The SSH tunnel: used when ssh_host is set.

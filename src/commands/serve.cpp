@@ -89,7 +89,8 @@ int serve(const config::Config& config) {
   info.instructions = kInstructions;
   {
     WarmUp warm_up(*backend->database, config);
-    mcp::serve(toolbox, info, mcp::Streams{0, 1, signals.token().wait_fd()}, config.pool_size);
+    mcp::Scheduling scheduling{config.pool_size, std::chrono::seconds(config.task_after_seconds)};
+    mcp::serve(toolbox, info, mcp::Streams{0, 1, signals.token().wait_fd()}, scheduling);
   }
   say(signals.token().cancelled() ? "stopped by a signal" : "end of input: stopped");
   return 0;

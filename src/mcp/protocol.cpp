@@ -12,13 +12,19 @@ json server_identity(const ServerInfo& info) {
   return {{"name", info.name}, {"title", info.title}, {"version", info.version}};
 }
 
-json capabilities() {
-  return {{"tools", {{"listChanged", false}}}, {"logging", json::object()}};
+// Long calls may become tasks: the 2026-07-28 extension, or the core capability of 2025-11-25
+// (the only earlier revision that has tasks).
+json capabilities(std::string_view version) {
+  json all = {{"tools", {{"listChanged", false}}}, {"logging", json::object()}};
+  if (version == kModernVersion) all["extensions"][kTasksExtension] = json::object();
+  if (version == kFirstTasksVersion)
+    all["tasks"] = {{"list", json::object()},
+                    {"cancel", json::object()},
+                    {"requests", {{"tools", {{"call", json::object()}}}}}};
+  return all;
 }
 
-std::string identity_meta(const ServerInfo& info) {
-  return R"({"io.modelcontextprotocol/serverInfo":)" + server_identity(info).dump() + "}";
-}
+constexpr std::string_view kServerInfoKey = "io.modelcontextprotocol/serverInfo";
 
 }  // namespace
 
@@ -67,16 +73,21 @@ std::string error_response(const json& id, int code, std::string_view message, j
 }
 
 std::string result_response(const json& id, json result, const ServerInfo& info) {
-  result["resultType"] = "complete";
-  result["_meta"] = {{"io.modelcontextprotocol/serverInfo", server_identity(info)}};
+  if (!result.contains("resultType")) result["resultType"] = "complete";
+  result["_meta"][kServerInfoKey] = server_identity(info);
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}.dump(
       -1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
+std::string raw_response(const json& id, std::string_view result_object) {
+  std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() + R"(,"result":)";
+  out += result_object;
+  return out += '}';
+}
+
+std::string tool_result(const tools::CallResult& result, const ServerInfo& info, const json& meta) {
   const std::string& text = result ? result->text : result.failure().message;
-  std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() +
-                    R"(,"result":{"resultType":"complete","content":[{"type":"text","text":)";
+  std::string out = R"({"resultType":"complete","content":[{"type":"text","text":)";
   out.reserve(out.size() + text.size() + (result ? result->structured.size() : 0) + 512);
   values::append_json_string(out, text);
   out += '}';
@@ -90,8 +101,14 @@ std::string tool_response(const json& id, const tools::CallResult& result, const
   }
   out += R"(,"isError":)";
   out += result ? "false" : "true";
-  out += R"(,"_meta":)" + identity_meta(info) + "}}";
-  return out;
+  json all_meta = meta.is_object() ? meta : json::object();
+  all_meta[kServerInfoKey] = server_identity(info);
+  out += R"(,"_meta":)" + all_meta.dump(-1, ' ', false, json::error_handler_t::replace);
+  return out += '}';
+}
+
+std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
+  return raw_response(id, tool_result(result, info));
 }
 
 std::string notification(std::string_view method, json params) {
@@ -107,9 +124,23 @@ std::optional<int> log_level_rank(const json& level) {
   return std::nullopt;
 }
 
+json meta_field(const json& params, std::string_view key) {
+  auto meta = params.find("_meta");
+  if (meta == params.end() || !meta->is_object()) return nullptr;
+  auto found = meta->find(key);
+  return found != meta->end() ? *found : json();
+}
+
+bool declares_extension(const json& params, std::string_view name) {
+  json capabilities = meta_field(params, "io.modelcontextprotocol/clientCapabilities");
+  if (!capabilities.is_object()) return false;
+  auto extensions = capabilities.find("extensions");
+  return extensions != capabilities.end() && extensions->is_object() && extensions->contains(name);
+}
+
 json discover_result(const ServerInfo& info) {
   return {{"supportedVersions", supported_versions()},
-          {"capabilities", capabilities()},
+          {"capabilities", capabilities(kModernVersion)},
           {"instructions", info.instructions},
           {"ttlMs", kListTtlMs},
           {"cacheScope", "public"}};
@@ -117,7 +148,7 @@ json discover_result(const ServerInfo& info) {
 
 json initialize_result(const ServerInfo& info, const std::string& version) {
   return {{"protocolVersion", version},
-          {"capabilities", capabilities()},
+          {"capabilities", capabilities(version)},
           {"serverInfo", server_identity(info)},
           {"instructions", info.instructions}};
 }

@@ -4,14 +4,18 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "mcp/framing.hpp"
 #include "mcp/protocol.hpp"
 #include "mcp/reporter.hpp"
+#include "mcp/tasks.hpp"
 
 namespace mcp {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 struct ToolCall {
   json id;
@@ -19,27 +23,48 @@ struct ToolCall {
   json arguments;
   std::shared_ptr<db::CancelToken> cancel;
   std::shared_ptr<CallReporter> reporter;
+  std::string task_id;                       // once it runs as a task (under the server's mutex)
+  std::optional<Clock::time_point> task_at;  // 2026-07-28: when it becomes a task if still running
 };
+using CallPtr = std::shared_ptr<ToolCall>;
 
-// A field of a request's _meta, or null.
-json meta_field(const json& params, std::string_view key) {
-  auto meta = params.find("_meta");
-  if (meta == params.end() || !meta->is_object()) return nullptr;
-  auto found = meta->find(key);
-  return found != meta->end() ? *found : json();
+bool is_modern(const json& params) {
+  return meta_field(params, kVersionKey) == kModernVersion;
+}
+
+// The `ttl` of a 2025-11-25 request's `task` field, if it has one.
+std::optional<std::chrono::milliseconds> requested_ttl(const json& task) {
+  if (!task.is_object() || !task.contains("ttl") || !task["ttl"].is_number_integer()) return std::nullopt;
+  return std::chrono::milliseconds(task["ttl"].get<long long>());
+}
+
+// The tools that tools/list says may run as tasks.
+std::set<std::string, std::less<>> task_tools(const std::string& list_json) {
+  std::set<std::string, std::less<>> names;
+  for (const json& tool : json::parse(list_json))
+    if (tool.contains("execution") && tool["execution"].value("taskSupport", "forbidden") != "forbidden")
+      names.insert(tool.value("name", ""));
+  return names;
 }
 
 class Server {
  public:
-  Server(tools::ToolSet& tools, const ServerInfo& info, int out_fd, int workers)
-      : tools_(tools), info_(info), writer_(out_fd) {
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+  Server(tools::ToolSet& tools, const ServerInfo& info, int out_fd, Scheduling scheduling)
+      : tools_(tools),
+        info_(info),
+        task_after_(scheduling.task_after),
+        writer_(out_fd),
+        tasks_(writer_, info_),
+        task_tools_(task_tools(tools.list_json())) {
+    for (int i = 0; i < scheduling.workers; ++i) threads_.emplace_back([this] { work(); });
+    threads_.emplace_back([this] { make_tasks_when_due(); });
   }
   ~Server() { stop(std::chrono::milliseconds(0)); }
 
   void handle_line(const std::string& line);
   void reply_internal_error(const std::string& what) {
-    writer_.write_line(error_response(nullptr, kInternalError, "Internal error: " + what + "; please report it"));
+    writer_.write_line(
+        error_response(nullptr, kInternalError, "Internal error: " + what + "; please report it"));
   }
   void reply_too_long() {
     writer_.write_line(error_response(nullptr, kInvalidRequest,
@@ -52,23 +77,31 @@ class Server {
  private:
   void handle_request(const json& id, const std::string& method, const json& params);
   void handle_notification(const std::string& method, const json& params);
+  void handle_task_request(const json& id, const std::string& method, const json& params);
   void set_log_level(const json& id, const json& params);
   void start_tool_call(const json& id, const json& params);
+  void start_task(const CallPtr& call, TaskEra era, std::optional<std::chrono::milliseconds> ttl);
   std::optional<int> log_threshold(const json& params) const;
   void work();
-  void finish(const ToolCall& call);
+  void finish(const CallPtr& call);
+  void make_tasks_when_due();
 
   tools::ToolSet& tools_;
   const ServerInfo& info_;
+  const std::chrono::milliseconds task_after_;
   LineWriter writer_;
-  bool legacy_session_ = false;              // set once initialize was answered (reader thread only)
+  TaskTable tasks_;
+  const std::set<std::string, std::less<>> task_tools_;
+  std::string legacy_version_;                // set once initialize was answered (reader thread only)
   std::optional<int> session_log_threshold_;  // logging/setLevel of a legacy session (reader thread only)
 
   std::mutex mutex_;
-  std::condition_variable ready_;
-  std::condition_variable idle_;  // in_flight_ became empty
-  std::deque<ToolCall> queue_;
-  std::map<std::string, std::shared_ptr<db::CancelToken>> in_flight_;  // by id.dump(), queued or running
+  std::condition_variable ready_;     // a call was queued, or closing
+  std::condition_variable idle_;      // live_ became empty
+  std::condition_variable task_due_;  // a call may become a task, or closing
+  std::deque<CallPtr> queue_;
+  std::map<std::string, CallPtr> requests_;  // by id.dump(): calls whose request awaits its answer
+  std::set<CallPtr> live_;                   // every call queued or running, task or not
   bool closing_ = false;
   std::vector<std::thread> threads_;
 };
@@ -77,20 +110,23 @@ void Server::handle_line(const std::string& line) {
   if (line.find_first_not_of(" \t") == std::string::npos) return;  // blank lines are not messages
   json message = json::parse(line, nullptr, false);
   if (message.is_discarded())
-    return writer_.write_line(error_response(nullptr, kParseError, "Parse error: the line is not valid JSON"));
+    return writer_.write_line(
+        error_response(nullptr, kParseError, "Parse error: the line is not valid JSON"));
   if (!message.is_object())
-    return writer_.write_line(error_response(
-        nullptr, kInvalidRequest, "Invalid Request: send one JSON-RPC object per line (batches are not used)"));
+    return writer_.write_line(
+        error_response(nullptr, kInvalidRequest,
+                       "Invalid Request: send one JSON-RPC object per line (batches are not used)"));
   json id = message.contains("id") ? message["id"] : json();
   bool has_id = message.contains("id");
   if (message["jsonrpc"] != "2.0" || !message.contains("method") || !message["method"].is_string()) {
     if (!message.contains("method") && (message.contains("result") || message.contains("error")))
       return;  // a response to nothing we asked: ignore
-    return writer_.write_line(
-        error_response(id, kInvalidRequest, "Invalid Request: needs \"jsonrpc\":\"2.0\" and a string \"method\""));
+    return writer_.write_line(error_response(
+        id, kInvalidRequest, "Invalid Request: needs \"jsonrpc\":\"2.0\" and a string \"method\""));
   }
   if (has_id && !id.is_string() && !id.is_number_integer())
-    return writer_.write_line(error_response(nullptr, kInvalidRequest, "Invalid Request: id must be a string or integer"));
+    return writer_.write_line(
+        error_response(nullptr, kInvalidRequest, "Invalid Request: id must be a string or integer"));
   json params = message.contains("params") ? message["params"] : json::object();
   const auto& method = message["method"].get_ref<const std::string&>();
   if (!has_id) return handle_notification(method, params);
@@ -101,8 +137,8 @@ void Server::handle_line(const std::string& line) {
 
 void Server::handle_request(const json& id, const std::string& method, const json& params) {
   if (method == "initialize") {
-    legacy_session_ = true;
-    return writer_.write_line(result_response(id, initialize_result(info_, negotiate_legacy(params)), info_));
+    legacy_version_ = negotiate_legacy(params);
+    return writer_.write_line(result_response(id, initialize_result(info_, legacy_version_), info_));
   }
   if (method == "ping") return writer_.write_line(result_response(id, json::object(), info_));
   if (method == "server/discover") {
@@ -110,25 +146,54 @@ void Server::handle_request(const json& id, const std::string& method, const jso
     return writer_.write_line(result_response(id, discover_result(info_), info_));
   }
   if (method == "logging/setLevel") return set_log_level(id, params);
+  if (method.starts_with("tasks/")) return handle_task_request(id, method, params);
   if (method != "tools/list" && method != "tools/call")
     return writer_.write_line(error_response(id, kMethodNotFound, "Method not found: " + method));
-  if (auto error = version_error(id, params, legacy_session_); error) return writer_.write_line(*error);
+  if (auto error = version_error(id, params, !legacy_version_.empty()); error)
+    return writer_.write_line(*error);
   if (json level = meta_field(params, kLogLevelKey); !level.is_null() && !log_level_rank(level))
-    return writer_.write_line(error_response(id, kInvalidParams, "Invalid params: unknown log level " + level.dump()));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Invalid params: unknown log level " + level.dump()));
   if (method == "tools/list") {
-    json result = {{"tools", json::parse(tools_.list_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}};
+    json result = {
+        {"tools", json::parse(tools_.list_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}};
     return writer_.write_line(result_response(id, std::move(result), info_));
   }
   start_tool_call(id, params);
+}
+
+// tasks/get, tasks/cancel in both eras; tasks/result and tasks/list in 2025-11-25; tasks/update
+// in 2026-07-28.
+void Server::handle_task_request(const json& id, const std::string& method, const json& params) {
+  bool modern = is_modern(params);
+  bool known = method == "tasks/get" || method == "tasks/cancel" ||
+               (modern ? method == "tasks/update" : method == "tasks/result" || method == "tasks/list");
+  if (!known)
+    return writer_.write_line(error_response(
+        id, kMethodNotFound,
+        "Method not found: " + method +
+            (modern ? " (the 2026-07-28 tasks extension has tasks/get, tasks/update and tasks/cancel; "
+                      "tasks/get carries the result)"
+                    : "")));
+  if (auto error = version_error(id, params, !legacy_version_.empty()); error)
+    return writer_.write_line(*error);
+  if (modern && !declares_extension(params, kTasksExtension))
+    return writer_.write_line(error_response(
+        id, kMissingClientCapability,
+        "Missing required client capability: declare the extension io.modelcontextprotocol/tasks in "
+        "_meta[\"io.modelcontextprotocol/clientCapabilities\"]",
+        {{"requiredCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}}}));
+  tasks_.handle(id, method, params, modern ? TaskEra::kModern : TaskEra::kLegacy);
 }
 
 // The legacy era's session-wide log level (2026-07-28 sends it per request in _meta instead).
 void Server::set_log_level(const json& id, const json& params) {
   auto rank = log_level_rank(params.value("level", json()));
   if (!rank)
-    return writer_.write_line(error_response(
-        id, kInvalidParams, "Invalid params: level must be one of debug, info, notice, warning, error, "
-                            "critical, alert, emergency"));
+    return writer_.write_line(
+        error_response(id, kInvalidParams,
+                       "Invalid params: level must be one of debug, info, notice, warning, error, "
+                       "critical, alert, emergency"));
   session_log_threshold_ = rank;
   writer_.write_line(result_response(id, json::object(), info_));
 }
@@ -138,37 +203,72 @@ std::optional<int> Server::log_threshold(const json& params) const {
   return level.is_null() ? session_log_threshold_ : log_level_rank(level);
 }
 
+// A running task is not a request any more: it is cancelled with tasks/cancel, not here.
 void Server::handle_notification(const std::string& method, const json& params) {
   if (method != "notifications/cancelled" || !params.is_object() || !params.contains("requestId")) return;
   std::lock_guard lock(mutex_);
-  if (auto it = in_flight_.find(params["requestId"].dump()); it != in_flight_.end()) it->second->cancel();
+  if (auto it = requests_.find(params["requestId"].dump()); it != requests_.end())
+    it->second->cancel->cancel();
 }
 
 void Server::start_tool_call(const json& id, const json& params) {
   if (!params.contains("name") || !params["name"].is_string())
-    return writer_.write_line(error_response(id, kInvalidParams, "Invalid params: tools/call needs a string \"name\""));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Invalid params: tools/call needs a string \"name\""));
   const auto& name = params["name"].get_ref<const std::string&>();
   if (!tools_.has(name))
-    return writer_.write_line(error_response(id, kInvalidParams, "Unknown tool: " + name + " (see tools/list)"));
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Unknown tool: " + name + " (see tools/list)"));
   json arguments = params.contains("arguments") ? params["arguments"] : json::object();
   if (!arguments.is_object())
-    return writer_.write_line(error_response(id, kInvalidParams, "Invalid params: arguments must be an object"));
-  auto cancel = std::make_shared<db::CancelToken>();
+    return writer_.write_line(
+        error_response(id, kInvalidParams, "Invalid params: arguments must be an object"));
   auto reporter =
       std::make_shared<CallReporter>(writer_, meta_field(params, "progressToken"), log_threshold(params));
+  auto call = std::make_shared<ToolCall>(ToolCall{
+      id, name, std::move(arguments), std::make_shared<db::CancelToken>(), std::move(reporter), "", {}});
+  bool modern = is_modern(params);
+  // 2025-11-25: the client asks for a task. 2026-07-28: the client takes one, and the server decides.
+  if (!modern && legacy_version_ == kFirstTasksVersion && params.contains("task")) {
+    if (!task_tools_.contains(name))
+      return writer_.write_line(error_response(id, kMethodNotFound,
+                                               "tool " + name +
+                                                   " does not run as a task (its execution.taskSupport is "
+                                                   "forbidden); call it without \"task\""));
+    return start_task(call, TaskEra::kLegacy, requested_ttl(params["task"]));
+  }
+  if (modern && task_tools_.contains(name) && declares_extension(params, kTasksExtension)) {
+    if (task_after_.count() == 0) return start_task(call, TaskEra::kModern, std::nullopt);
+    call->task_at = Clock::now() + task_after_;
+  }
   {
     std::lock_guard lock(mutex_);
-    if (!in_flight_.emplace(id.dump(), cancel).second)
+    if (!requests_.emplace(id.dump(), call).second)
       return writer_.write_line(
           error_response(id, kInvalidRequest, "Invalid Request: id " + id.dump() + " is already in use"));
-    queue_.push_back(ToolCall{id, name, std::move(arguments), cancel, std::move(reporter)});
+    live_.insert(call);
+    queue_.push_back(call);
+  }
+  ready_.notify_one();
+  if (call->task_at) task_due_.notify_one();
+}
+
+// Answers at once with the task, then runs the call.
+void Server::start_task(const CallPtr& call, TaskEra era, std::optional<std::chrono::milliseconds> ttl) {
+  auto created = tasks_.create(call->id, era, ttl, call->cancel, call->reporter);
+  call->task_id = created.task_id;
+  writer_.write_line(std::move(created.response));
+  {
+    std::lock_guard lock(mutex_);
+    live_.insert(call);
+    queue_.push_back(call);
   }
   ready_.notify_one();
 }
 
 void Server::work() {
   for (;;) {
-    ToolCall call;
+    CallPtr call;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
@@ -180,41 +280,81 @@ void Server::work() {
   }
 }
 
-void Server::finish(const ToolCall& call) {
-  std::string response;
-  if (!call.cancel->cancelled()) {
-    tools::CallResult result = fam::Failure{fam::FailureKind::kCancelled, "", ""};
+void Server::finish(const CallPtr& call) {
+  tools::CallResult result = fam::Failure{fam::FailureKind::kCancelled, "", ""};
+  if (!call->cancel->cancelled()) {
     try {
-      result = tools_.call(call.name, call.arguments, *call.cancel, *call.reporter);
+      result = tools_.call(call->name, call->arguments, *call->cancel, *call->reporter);
     } catch (const std::exception& e) {  // once per request: the call fails, the server goes on
-      result = fam::Failure{fam::FailureKind::kInternal, std::string("internal error: ") + e.what() +
-                                                            "; please report it", ""};
+      result = fam::Failure{fam::FailureKind::kInternal,
+                            std::string("internal error: ") + e.what() + "; please report it", ""};
     }
-    response = tool_response(call.id, result, info_);
   }
-  // A cancelled request gets no response at all (MCP cancellation).
-  if (!call.cancel->cancelled()) writer_.write_line(std::move(response));
+  std::string task_id;
+  {
+    std::lock_guard lock(mutex_);
+    task_id = call->task_id;
+    if (task_id.empty()) requests_.erase(call->id.dump());
+  }
+  if (!task_id.empty())
+    tasks_.finish(task_id, result);
+  else if (!call->cancel->cancelled())  // a cancelled request gets no response at all (MCP cancellation)
+    writer_.write_line(tool_response(call->id, result, info_));
   std::lock_guard lock(mutex_);
-  in_flight_.erase(call.id.dump());
-  if (in_flight_.empty()) idle_.notify_all();
+  live_.erase(call);
+  if (live_.empty()) idle_.notify_all();
+}
+
+// 2026-07-28: a call of a client that takes tasks, still running when its time comes, is answered
+// with a task; the call goes on, and its answer is kept for tasks/get.
+void Server::make_tasks_when_due() {
+  std::unique_lock lock(mutex_);
+  while (!closing_) {
+    auto now = Clock::now();
+    std::optional<Clock::time_point> next;
+    std::vector<std::string> responses;
+    for (auto it = requests_.begin(); it != requests_.end();) {
+      const CallPtr& call = it->second;
+      if (!call->task_at || call->cancel->cancelled() || *call->task_at > now) {
+        if (call->task_at && !call->cancel->cancelled())
+          next = std::min(next.value_or(*call->task_at), *call->task_at);
+        ++it;
+        continue;
+      }
+      auto created = tasks_.create(call->id, TaskEra::kModern, std::nullopt, call->cancel, call->reporter);
+      call->task_id = created.task_id;
+      responses.push_back(std::move(created.response));
+      it = requests_.erase(it);
+    }
+    if (!responses.empty()) {
+      lock.unlock();
+      for (auto& response : responses) writer_.write_line(std::move(response));
+      lock.lock();
+    } else if (next) {
+      task_due_.wait_until(lock, *next);
+    } else {
+      task_due_.wait(lock);
+    }
+  }
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
   {
     std::unique_lock lock(mutex_);
-    idle_.wait_for(lock, grace, [this] { return in_flight_.empty(); });
+    idle_.wait_for(lock, grace, [this] { return live_.empty(); });
     closing_ = true;
-    for (auto& [id, cancel] : in_flight_) cancel->cancel();
+    for (const CallPtr& call : live_) call->cancel->cancel();
   }
   ready_.notify_all();
+  task_due_.notify_all();
   for (auto& thread : threads_)
     if (thread.joinable()) thread.join();
 }
 
 }  // namespace
 
-void serve(tools::ToolSet& tools, const ServerInfo& info, Streams streams, int workers) {
-  Server server(tools, info, streams.out, workers);
+void serve(tools::ToolSet& tools, const ServerInfo& info, Streams streams, Scheduling scheduling) {
+  Server server(tools, info, streams.out, scheduling);
   LineReader reader(streams.in, streams.stop);
   std::string line;
   for (;;) {

@@ -228,7 +228,8 @@ Tool export_query_tool() {
       nlohmann::json::parse(
           R"({"type": "object", "properties": {"path": {"type": "string"}, "rows": {"type": "integer"}, "bytes": {"type": "integer"}, "truncated": {"type": "boolean"}}, "required": ["path", "format", "rows", "bytes", "columns", "truncated"]})"),
       run,
-      /*writes_files=*/true};
+      /*writes_files=*/true,
+      /*may_run_long=*/true};
 }
 
 }  // namespace tools

@@ -44,7 +44,9 @@ Tool query_tool() {
       input_schema(),
       nlohmann::json::parse(
           R"({"type": "object", "properties": {"columns": {"type": "array"}, "rows": {"type": "array"}, "row_count": {"type": "integer"}, "truncated": {"type": "boolean"}, "notices": {"type": "array"}}, "required": ["columns", "rows", "row_count", "truncated"]})"),
-      run};
+      run,
+      /*writes_files=*/false,
+      /*may_run_long=*/true};
 }
 
 }  // namespace tools

@@ -32,19 +32,21 @@ const Tool* find(std::string_view name) {
 }
 
 nlohmann::json describe(const Tool& tool) {
-  return {{"name", tool.name},
-          {"title", tool.title},
-          {"description", tool.description},
-          {"inputSchema", tool.input_schema},
-          {"outputSchema", tool.output_schema},
-          // Every tool only reads the database and never destroys anything; all but export_query
-          // also leave the machine as it was, and give the same answer for the same data (an
-          // export writes a new file each time).
-          {"annotations",
-           {{"readOnlyHint", !tool.writes_files},
-            {"destructiveHint", false},
-            {"idempotentHint", !tool.writes_files},
-            {"openWorldHint", false}}}};
+  nlohmann::json described = {{"name", tool.name},
+                              {"title", tool.title},
+                              {"description", tool.description},
+                              {"inputSchema", tool.input_schema},
+                              {"outputSchema", tool.output_schema},
+                              // Every tool only reads the database and never destroys anything; all but
+                              // export_query also leave the machine as it was, and give the same answer for
+                              // the same data (an export writes a new file each time).
+                              {"annotations",
+                               {{"readOnlyHint", !tool.writes_files},
+                                {"destructiveHint", false},
+                                {"idempotentHint", !tool.writes_files},
+                                {"openWorldHint", false}}}};
+  if (tool.may_run_long) described["execution"] = {{"taskSupport", "optional"}};
+  return described;
 }
 
 }  // namespace

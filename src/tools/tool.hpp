@@ -26,6 +26,9 @@ struct Tool {
   nlohmann::json output_schema;
   CallResult (*run)(const nlohmann::json& arguments, Context& context);
   bool writes_files = false;  // it still never changes the database, but it does change the machine
+  // It may run for as long as the statement timeout allows (or longer, fetching in segments), so a
+  // client may run it as an MCP task (execution.taskSupport "optional").
+  bool may_run_long = false;
 };
 
 // The tools, in the order tools/list shows them (deterministic, for clients' caches).
