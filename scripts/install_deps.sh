@@ -74,6 +74,9 @@ BASE_PACKAGES=(
   clang-tidy
   # independent readers of exported files in the tests: openpyxl (XLSX) and ogrinfo (GeoJSON)
   python3-openpyxl gdal-bin
+  # the MCP Apps views: the JavaScript libraries inlined at build time (src/views), and the
+  # browser that tests/views drives
+  libjs-leaflet libjs-leaflet.markercluster libjs-chart.js chromium
 )
 
 updated=0
