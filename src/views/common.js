@@ -169,7 +169,7 @@ async function startView(kind, draw) {
       showNotes(data.notes);
       showState("drawn");
     } catch (error) {
-      showState("error", error.message);
+      showState("error", error?.message ?? String(error));  // libraries may throw strings
     }
   });
   onNotification("ui/notifications/tool-cancelled", ({ reason }) =>

@@ -11,9 +11,11 @@ const kOtherColour = "#9e9e9e";
 // Viridis at five stops: rising in lightness, so the order reads without the legend.
 const kRamp = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 const kSingleFeatureZoom = 16;
+// Street level, as tile servers go; clustering needs a maximum even without tiles.
+const kMaxZoom = 19;
 
 const mapConfig = JSON.parse(document.getElementById("fam-config").textContent);
-const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25 }).setView([0, 0], 2);
+const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, maxZoom: kMaxZoom }).setView([0, 0], 2);
 L.control.scale().addTo(map);
 const tileLayer = mapConfig.tiles?.url ? addTiles(mapConfig.tiles) : null;
 const shapeGroup = L.featureGroup().addTo(map).on("click", openPopup);
@@ -23,7 +25,7 @@ let legendLabels = [];
 new ResizeObserver(() => map.invalidateSize()).observe(document.getElementById("map"));
 
 function addTiles({ url, attribution }) {
-  const layer = L.tileLayer(url, { attribution, maxZoom: 19 }).addTo(map);
+  const layer = L.tileLayer(url, { attribution, maxZoom: kMaxZoom }).addTo(map);
   layer.once("tileerror", () => { document.getElementById("tiles-note").hidden = false; });
   return layer;
 }

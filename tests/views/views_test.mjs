@@ -224,6 +224,18 @@ function fixtureData(name) {
   return () => ({ content: [{ type: "text", text }] });
 }
 
+// `count` points on a grid around Berlin, coloured by a number, as show_map would send them.
+function generatedPoints(count) {
+  const features = Array.from({ length: count }, (_, i) => ({
+    type: "Feature",
+    geometry: { type: "Point", coordinates: [13.2 + (i % 50) * 0.008, 52.4 + Math.floor(i / 50) * 0.004] },
+    properties: { n: i },
+  }));
+  const text = JSON.stringify({ kind: "map", type: "FeatureCollection", features, colour_by: "n",
+    colour: { type: "numeric", min: 0, max: count - 1 }, time_column: null, columns: [], notes: [] });
+  return () => ({ content: [{ type: "text", text }] });
+}
+
 function builtHtml(kind) {
   return readFileSync(path.join(htmlDir, `${kind}.html`), "utf8");
 }
@@ -254,6 +266,11 @@ async function fixtureSteps() {
     same(drawn.view.legend, ["stop", "delivery", "geofence", "trip", "charger"], "legend");
     same(drawn.view.clustered, false, "clustered");
     check(await drawn.frame.$eval("#timebar", (bar) => !bar.hidden), "no time slider for time_column 'at'");
+    const { log, sizes } = await page.evaluate(() => window.famHost);
+    const initialize = log.find((message) => message.method === "ui/initialize")?.params;
+    same([initialize?.protocolVersion, initialize?.appCapabilities?.availableDisplayModes], ["2026-01-26", ["inline"]],
+      "ui/initialize protocolVersion and availableDisplayModes");
+    check(sizes.length > 0 && sizes.at(-1).height > 0, `no ui/notifications/size-changed: ${JSON.stringify(sizes)}`);
     await screenshot("fixture-map-mixed");
     // The slider at its start: the features of the first time, and those without one.
     const early = await drawn.frame.evaluate(async () => {
@@ -273,6 +290,13 @@ async function fixtureSteps() {
     same(drawn.view.points, 70, "points");
     same(drawn.view.legend.length, 13, "legend entries");
     same(drawn.view.legend.at(-1), "other", "last legend entry");
+  });
+
+  await step("map fixture: 2,500 points are clustered, all of them counted", async () => {
+    const drawn = await show(builtHtml("map"), {}, fixtureResult("generated"), generatedPoints(2500));
+    checkQuiet(drawn);
+    same([drawn.view.points, drawn.view.clustered], [2500, true], "points, clustered");
+    same(drawn.view.legend, ["0", "2,499"], "legend");
   });
 
   await step("chart fixture: two time series with a gap, ticks at Berlin's midnight and noon", async () => {
