@@ -182,13 +182,13 @@ async function openBrowser() {
 
 // Shows `html` in the test host with `toolResult`, waits until it has drawn (or failed), and
 // returns its test hooks, the state, the message shown, and the frame.
-async function show(html, toolInput, toolResult, viewData) {
+async function show(html, toolInput, toolResult, viewData, context = hostContext) {
   requestsOut = [];
   pageErrors = [];
   answerViewData = viewData;
   await page.setContent(readFileSync(path.join(here, "host.html"), "utf8"));
   await page.evaluate((view, setup) => window.famHost.show(view, setup), html,
-    { hostContext, toolInput, toolResult });
+    { hostContext: context, toolInput, toolResult });
   const frame = (await (await page.waitForSelector("#view")).contentFrame());
   await frame.waitForFunction(() => ["drawn", "error"].includes(document.body?.dataset.state),
     { timeout: kDrawLimitMs });
@@ -380,7 +380,8 @@ async function serverStepsWith(server, tiled) {
     check(/^v-[0-9a-f]+$/.test(handle ?? ""), `no view handle in ${JSON.stringify(summary)}`);
     same(result._meta?.["fleet-analytics/view"], { handle, kind: "map" }, '_meta["fleet-analytics/view"]');
     check(textOf(result).split("\n").includes(`view handle: ${handle}`), "no 'view handle:' line in the text");
-    const drawn = await show(served.map, args, result, (params) => server.request("tools/call", params));
+    const light = { ...hostContext, theme: "light", styles: undefined };
+    const drawn = await show(served.map, args, result, (params) => server.request("tools/call", params), light);
     checkQuiet(drawn);
     same([drawn.view.features, drawn.view.points], [summary.drawn, summary.drawn], "features and points (the server's drawn)");
     same(drawn.view.points, 3000, "points (the query's LIMIT)");
