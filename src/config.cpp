@@ -33,6 +33,24 @@ CLI::Validator whole_number(long min, long max) {
   return CLI::Validator(check, "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
 }
 
+// An XYZ tile URL template an MCP Apps view may load: https (or http) with {z}, {x} and {y}; or
+// "none" (rewritten to "").
+CLI::Validator tile_template() {
+  auto check = [](std::string& input) -> std::string {
+    if (input == "none") {
+      input.clear();
+      return "";
+    }
+    bool web = input.starts_with("https://") || input.starts_with("http://");
+    for (const char* part : {"{z}", "{x}", "{y}"})
+      if (!web || input.find(part) == std::string::npos)
+        return "must be none or a tile URL template like https://tile.example.org/{z}/{x}/{y}.png, not '" +
+               input + "'";
+    return "";
+  };
+  return CLI::Validator(check, "URL|none");
+}
+
 void add_options(CLI::App& app, Config& c) {
   app.add_option("--database-url", c.database_url,
                  "libpq URI of the database, e.g. postgresql://analytics_ro@db.internal:5432/tracksolid_db "
@@ -91,6 +109,15 @@ void add_options(CLI::App& app, Config& c) {
       ->envname("MCP_TASK_AFTER")
       ->transform(whole_number(0, 3600))
       ->capture_default_str();
+  app.add_option("--map-tiles", c.map_tiles,
+                 "base map under the map view: an XYZ tile URL template (its host is then reached from "
+                 "the analyst's machine), or none for a plain background")
+      ->envname("MCP_MAP_TILES")
+      ->transform(tile_template())
+      ->default_str("none");
+  app.add_option("--map-tiles-attribution", c.map_tiles_attribution,
+                 "the credit the tile provider asks for, shown on the map")
+      ->envname("MCP_MAP_TILES_ATTRIBUTION");
   app.add_flag("--allow-writable-role", c.allow_writable_role,
                "serve even if the database role could write (not recommended)")
       ->envname("MCP_ALLOW_WRITABLE_ROLE");

@@ -34,6 +34,8 @@ struct Config {
   int statement_timeout_seconds = 30;
   int pool_size = 4;
   int task_after_seconds = 5;  // mcp::Scheduling::task_after
+  std::string map_tiles;              // tools::MapTiles: "" = none
+  std::string map_tiles_attribution;
   bool allow_writable_role = false;
   std::string analyst;  // shown to the database as application_name
   // The SSH tunnel: used when ssh_host is set.

@@ -83,7 +83,8 @@ int serve(const config::Config& config) {
   say(std::string("fleet-analytics-mcp ") + version::kRelease + " serving MCP on stdio");
   tools::Limits limits = tool_limits(config);
   tools::Phrasing phrasing{true, [&config](const fam::Failure& failure) { return remedy(config, failure); }};
-  tools::Toolbox toolbox(*backend->database, limits, phrasing);
+  tools::Toolbox toolbox(*backend->database, limits, phrasing,
+                         tools::MapTiles{config.map_tiles, config.map_tiles_attribution});
   mcp::ServerInfo info;
   info.version = version::kRelease;
   info.instructions = kInstructions;

@@ -15,7 +15,11 @@ json server_identity(const ServerInfo& info) {
 // Long calls may become tasks: the 2026-07-28 extension, or the core capability of 2025-11-25
 // (the only earlier revision that has tasks).
 json capabilities(std::string_view version) {
-  json all = {{"tools", {{"listChanged", false}}}, {"logging", json::object()}};
+  json all = {{"tools", {{"listChanged", false}}},
+              {"resources", {{"listChanged", false}}},
+              {"logging", json::object()}};
+  // Hosts that render views still speak both eras: the views are offered in each.
+  all["extensions"][kUiExtension] = {{"mimeTypes", {"text/html;profile=mcp-app"}}};
   if (version == kModernVersion) all["extensions"][kTasksExtension] = json::object();
   if (version == kFirstTasksVersion)
     all["tasks"] = {{"list", json::object()},
@@ -95,7 +99,7 @@ std::string tool_result(const tools::CallResult& result, const ServerInfo& info,
     for (const std::string& link : result->links) out += ',' + link;
   }
   out += ']';
-  if (result) {
+  if (result && !result->structured.empty()) {  // an answer for a view alone has none
     out += R"(,"structuredContent":)";
     out += result->structured;
   }

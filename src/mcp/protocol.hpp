@@ -20,6 +20,8 @@ constexpr std::string_view kVersionKey = "io.modelcontextprotocol/protocolVersio
 // The legacy revision with tasks in the core protocol; 2026-07-28 has them as an extension.
 constexpr std::string_view kFirstTasksVersion = "2025-11-25";
 constexpr std::string_view kTasksExtension = "io.modelcontextprotocol/tasks";
+// MCP Apps: views in the chat, which hosts that render them declare.
+constexpr std::string_view kUiExtension = "io.modelcontextprotocol/ui";
 // Revisions with the initialize handshake that real clients still speak, newest first.
 const std::vector<std::string>& legacy_versions();
 // Every version this server speaks, newest first.
@@ -31,6 +33,7 @@ enum ErrorCode : int {
   kMethodNotFound = -32601,
   kInvalidParams = -32602,
   kInternalError = -32603,
+  kResourceNotFound = -32002,
   kMissingClientCapability = -32021,
   kUnsupportedProtocolVersion = -32022,
 };

@@ -38,6 +38,15 @@ std::optional<std::chrono::milliseconds> requested_ttl(const json& task) {
   return std::chrono::milliseconds(task["ttl"].get<long long>());
 }
 
+// tools/list's tools for a client that shows no views: those that only make sense with one (MCP
+// Apps: _meta.ui) are left out, so such a client sees the same tools as before views existed.
+json without_views(const json& tools) {
+  json kept = json::array();
+  for (const json& tool : tools)
+    if (!tool.contains("_meta") || !tool["_meta"].contains("ui")) kept.push_back(tool);
+  return kept;
+}
+
 // The tools that tools/list says may run as tasks.
 std::set<std::string, std::less<>> task_tools(const std::string& list_json) {
   std::set<std::string, std::less<>> names;
@@ -55,7 +64,9 @@ class Server {
         task_after_(scheduling.task_after),
         writer_(out_fd),
         tasks_(writer_, info_),
-        task_tools_(task_tools(tools.list_json())) {
+        task_tools_(task_tools(tools.list_json())),
+        all_tools_(json::parse(tools.list_json())),
+        tools_without_views_(without_views(all_tools_)) {
     for (int i = 0; i < scheduling.workers; ++i) threads_.emplace_back([this] { work(); });
     threads_.emplace_back([this] { make_tasks_when_due(); });
   }
@@ -78,6 +89,7 @@ class Server {
   void handle_request(const json& id, const std::string& method, const json& params);
   void handle_notification(const std::string& method, const json& params);
   void handle_task_request(const json& id, const std::string& method, const json& params);
+  void handle_resource_request(const json& id, const std::string& method, const json& params);
   void set_log_level(const json& id, const json& params);
   void start_tool_call(const json& id, const json& params);
   void start_task(const CallPtr& call, TaskEra era, std::optional<std::chrono::milliseconds> ttl);
@@ -92,7 +104,10 @@ class Server {
   LineWriter writer_;
   TaskTable tasks_;
   const std::set<std::string, std::less<>> task_tools_;
+  const json all_tools_;
+  const json tools_without_views_;
   std::string legacy_version_;                // set once initialize was answered (reader thread only)
+  bool legacy_shows_views_ = false;           // the initialize of a legacy session declared MCP Apps
   std::optional<int> session_log_threshold_;  // logging/setLevel of a legacy session (reader thread only)
 
   std::mutex mutex_;
@@ -138,6 +153,10 @@ void Server::handle_line(const std::string& line) {
 void Server::handle_request(const json& id, const std::string& method, const json& params) {
   if (method == "initialize") {
     legacy_version_ = negotiate_legacy(params);
+    json extensions = params.contains("capabilities") && params["capabilities"].is_object()
+                          ? params["capabilities"].value("extensions", json::object())
+                          : json::object();
+    legacy_shows_views_ = extensions.is_object() && extensions.contains(kUiExtension);
     return writer_.write_line(result_response(id, initialize_result(info_, legacy_version_), info_));
   }
   if (method == "ping") return writer_.write_line(result_response(id, json::object(), info_));
@@ -147,7 +166,7 @@ void Server::handle_request(const json& id, const std::string& method, const jso
   }
   if (method == "logging/setLevel") return set_log_level(id, params);
   if (method.starts_with("tasks/")) return handle_task_request(id, method, params);
-  if (method != "tools/list" && method != "tools/call")
+  if (method != "tools/list" && method != "tools/call" && !method.starts_with("resources/"))
     return writer_.write_line(error_response(id, kMethodNotFound, "Method not found: " + method));
   if (auto error = version_error(id, params, !legacy_version_.empty()); error)
     return writer_.write_line(*error);
@@ -155,11 +174,34 @@ void Server::handle_request(const json& id, const std::string& method, const jso
     return writer_.write_line(
         error_response(id, kInvalidParams, "Invalid params: unknown log level " + level.dump()));
   if (method == "tools/list") {
-    json result = {
-        {"tools", json::parse(tools_.list_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}};
+    bool shows_views = is_modern(params) ? declares_extension(params, kUiExtension) : legacy_shows_views_;
+    json result = {{"tools", shows_views ? all_tools_ : tools_without_views_},
+                   {"ttlMs", 3'600'000},
+                   {"cacheScope", "public"}};
     return writer_.write_line(result_response(id, std::move(result), info_));
   }
+  if (method.starts_with("resources/")) return handle_resource_request(id, method, params);
   start_tool_call(id, params);
+}
+
+// The MCP Apps views, as resources.
+void Server::handle_resource_request(const json& id, const std::string& method, const json& params) {
+  if (method == "resources/list")
+    return writer_.write_line(result_response(
+        id,
+        {{"resources", json::parse(tools_.resources_json())}, {"ttlMs", 3'600'000}, {"cacheScope", "public"}},
+        info_));
+  if (method == "resources/templates/list")
+    return writer_.write_line(result_response(id, {{"resourceTemplates", json::array()}}, info_));
+  if (method != "resources/read")
+    return writer_.write_line(error_response(id, kMethodNotFound, "Method not found: " + method));
+  json uri = params.value("uri", json());
+  auto contents = uri.is_string() ? tools_.read_resource(uri.get<std::string>()) : std::nullopt;
+  if (!contents)
+    return writer_.write_line(error_response(id, kResourceNotFound,
+                                             "Resource not found: " + uri.dump() + " (see resources/list)",
+                                             {{"uri", uri}}));
+  writer_.write_line(result_response(id, {{"contents", json::parse(*contents)}}, info_));
 }
 
 // tasks/get, tasks/cancel in both eras; tasks/result and tasks/list in 2025-11-25; tasks/update

@@ -1,12 +1,14 @@
 #include "tools/plan.hpp"
 #include "tools/tool.hpp"
+#include "tools/views.hpp"
 
 namespace tools {
 
 const std::vector<Tool>& registry() {
   static const std::vector<Tool> tools = {query_tool(),          list_schemas_tool(),   list_tables_tool(),
                                           describe_table_tool(), list_functions_tool(), sample_table_tool(),
-                                          explain_tool(),        export_query_tool()};
+                                          explain_tool(),        export_query_tool(),   show_map_tool(),
+                                          show_chart_tool(),     view_data_tool()};
   return tools;
 }
 
@@ -45,17 +47,25 @@ nlohmann::json describe(const Tool& tool) {
                                 {"destructiveHint", false},
                                 {"idempotentHint", !tool.writes_files},
                                 {"openWorldHint", false}}}};
+  if (!tool.output_schema.is_null()) described["outputSchema"] = tool.output_schema;
   if (tool.may_run_long) described["execution"] = {{"taskSupport", "optional"}};
+  // MCP Apps: the view that shows the answers (also under the older flat key some hosts still
+  // read), or, for a tool of the views themselves, that only they may call it.
+  if (!tool.view.empty())
+    described["_meta"] = {{"ui", {{"resourceUri", tool.view}}}, {"ui/resourceUri", tool.view}};
+  if (tool.app_only) described["_meta"] = {{"ui", {{"visibility", {"app"}}}}};
   return described;
 }
 
 }  // namespace
 
-Toolbox::Toolbox(db::Executor& database, Limits limits, Phrasing phrasing)
+Toolbox::Toolbox(db::Executor& database, Limits limits, Phrasing phrasing, MapTiles tiles)
     : database_(database),
       limits_(std::move(limits)),
       phrasing_(std::move(phrasing)),
-      chunks_(std::make_shared<ChunkCache>()) {
+      tiles_(std::move(tiles)),
+      chunks_(std::make_shared<ChunkCache>()),
+      views_(std::make_shared<ViewStore>()) {
   auto list = nlohmann::json::array();
   for (const Tool& tool : registry()) list.push_back(describe(tool));
   list_json_ = list.dump();
@@ -76,7 +86,7 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
     reporter.log("error", phrased.message);  // for a client that shows the server's log
     return phrased;
   }
-  Context context{database_, limits_, phrasing_, cancel, reporter, *chunks_};
+  Context context{database_, limits_, phrasing_, cancel, reporter, *chunks_, *views_};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());
   if (result->text.empty() && phrasing_.text_block) result->text = render_text(result->structured);

@@ -172,6 +172,19 @@ db::Heartbeat running(Reporter& reporter) {
 
 }  // namespace
 
+db::Outcome run_guarded(Context& context, const guard::GuardedSql& sql, db::RowBudget budget) {
+  // A query is planned first, and refused unrun when too heavy; EXPLAIN itself needs no plan.
+  db::Statement statement = db::Statement::guarded(sql, budget).with_heartbeat(running(context.reporter));
+  std::vector<db::Statement> statements;
+  if (sql.kind() == guard::StatementKind::kQuery) {
+    context.reporter.progress(0, 0, "planning the query");
+    statements = planned(sql, std::move(statement), context);
+  } else {
+    statements.push_back(std::move(statement));
+  }
+  return context.database.run(statements, context.cancel);
+}
+
 CallResult run_rows(Context& context, std::string_view sql, std::optional<long> asked_rows,
                     std::vector<std::string> notices) {
   guard::Verdict verdict = guard::check(sql);
@@ -182,17 +195,7 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   // One row more than asked tells us, without counting, that the result was cut. Text form and JSON
   // differ in size (hex geometry vs GeoJSON), hence half as much again held as the budget.
   const db::RowBudget budget{max_rows + 1, limits.max_result_chars * 3 / 2, limits.max_value_chars()};
-  // A query is planned first, and refused unrun when too heavy; EXPLAIN itself needs no plan.
-  db::Statement statement =
-      db::Statement::guarded(*verdict, budget).with_heartbeat(running(context.reporter));
-  std::vector<db::Statement> statements;
-  if (verdict->kind() == guard::StatementKind::kQuery) {
-    context.reporter.progress(0, 0, "planning the query");
-    statements = planned(*verdict, std::move(statement), context);
-  } else {
-    statements.push_back(std::move(statement));
-  }
-  db::Outcome outcome = context.database.run(statements, context.cancel);
+  db::Outcome outcome = run_guarded(context, *verdict, budget);
   if (!outcome) return outcome.failure();
   const db::Table& table = outcome->tables.back();
   notices.insert(notices.begin(), outcome->notices.begin(), outcome->notices.end());

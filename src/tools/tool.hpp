@@ -3,11 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "guard/guard.hpp"
 #include "tools/tools.hpp"
 
 namespace tools {
 
 class ChunkCache;
+class ViewStore;
 
 struct Context {
   db::Executor& database;  // connected: facts() and catalog() can be read
@@ -16,6 +18,7 @@ struct Context {
   const db::CancelToken& cancel;
   Reporter& reporter;
   ChunkCache& chunks;  // the hypertables' chunk counts, for the cost guard
+  ViewStore& views;    // the data of the map and chart views
 };
 
 struct Tool {
@@ -29,6 +32,10 @@ struct Tool {
   // It may run for as long as the statement timeout allows (or longer, fetching in segments), so a
   // client may run it as an MCP task (execution.taskSupport "optional").
   bool may_run_long = false;
+  // The MCP Apps view (a ui:// resource) that shows its answers, or "".
+  std::string_view view = {};
+  // Called by views only (visibility "app"): hosts keep it from the model.
+  bool app_only = false;
 };
 
 // The tools, in the order tools/list shows them (deterministic, for clients' caches).
@@ -43,6 +50,9 @@ Tool list_functions_tool();
 Tool sample_table_tool();
 Tool export_query_tool();
 Tool explain_tool();
+Tool show_map_tool();
+Tool show_chart_tool();
+Tool view_data_tool();
 
 // Shared helpers.
 // A failure the caller fixes by changing the arguments (a name that does not exist, a bad value).
@@ -53,6 +63,9 @@ std::optional<std::string> check_arguments(const nlohmann::json& arguments, cons
 // Runs catalog SQL whose single cell is a JSON object; no row or NULL means "not found" -> `not_found`.
 // An answer over the budget loses the tail of its longest list, and says so.
 CallResult run_json_statement(Context& context, const db::Statement& statement, std::string not_found);
+// Runs one guarded user statement within `budget`, planned first and refused unrun when too heavy
+// (queries only), with progress while it runs; its table is the last of the outcome's.
+db::Outcome run_guarded(Context& context, const guard::GuardedSql& sql, db::RowBudget budget);
 // Runs one guarded user statement and answers {columns, rows, row_count, truncated, …} within the
 // budget; `max_rows` unset means as many rows as fit.
 CallResult run_rows(Context& context, std::string_view sql, std::optional<long> max_rows,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,7 @@ struct Limits {
 
 // The answer to one tools/call.
 struct Answer {
-  std::string structured;  // the structuredContent object, as JSON text
+  std::string structured;  // the structuredContent object, as JSON text ("": none)
   // The text block, for hosts that show their model only the text: a summary and a compact table
   // of the leading rows, a fifth of `structured` at most. Rendered from `structured` when empty.
   std::string text;
@@ -77,6 +78,18 @@ class ToolSet {
   // Runs one call. Thread-safe; returns soon after `cancel` fires.
   virtual CallResult call(std::string_view name, const nlohmann::json& arguments,
                           const db::CancelToken& cancel, Reporter& reporter) = 0;
+  // The `resources` array of resources/list (the MCP Apps views some tools answer in), as JSON text.
+  virtual std::string resources_json() const { return "[]"; }
+  // The `contents` array of resources/read for `uri`, as JSON text; nullopt for a URI that names nothing.
+  virtual std::optional<std::string> read_resource(std::string_view /*uri*/) const { return std::nullopt; }
+};
+
+// A base map under the map view: an XYZ tile URL template ("https://tile.example.org/{z}/{x}/{y}.png")
+// and the attribution its provider asks for. No URL: the view draws on a plain background and
+// fetches nothing.
+struct MapTiles {
+  std::string url;
+  std::string attribution;
 };
 
 // How answers and failures are worded for whoever reads them.
@@ -94,16 +107,19 @@ struct Phrasing {
 };
 
 class ChunkCache;
+class ViewStore;
 
 class Toolbox final : public ToolSet {
  public:
-  Toolbox(db::Executor& database, Limits limits, Phrasing phrasing = {});
+  Toolbox(db::Executor& database, Limits limits, Phrasing phrasing = {}, MapTiles tiles = {});
 
   const std::string& list_json() const override { return list_json_; }
   bool has(std::string_view name) const override;
   // Validates `arguments` against the tool's inputSchema, connects if needed, then runs it.
   CallResult call(std::string_view name, const nlohmann::json& arguments, const db::CancelToken& cancel,
                   Reporter& reporter) override;
+  std::string resources_json() const override;
+  std::optional<std::string> read_resource(std::string_view uri) const override;
 
  private:
   fam::Failure phrase(fam::Failure failure) const;
@@ -112,7 +128,9 @@ class Toolbox final : public ToolSet {
   Limits limits_;
   Phrasing phrasing_;
   std::string list_json_;
+  MapTiles tiles_;
   std::shared_ptr<ChunkCache> chunks_;
+  std::shared_ptr<ViewStore> views_;
 };
 
 }  // namespace tools

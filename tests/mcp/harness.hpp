@@ -25,15 +25,21 @@ constexpr int kLimitMs = 10'000;
 class FakeTools final : public tools::ToolSet {
  public:
   const std::string& list_json() const override { return list_; }
+  std::string resources_json() const override { return R"([{"uri":"ui://fake/view","name":"view"}])"; }
+  std::optional<std::string> read_resource(std::string_view uri) const override {
+    if (uri != "ui://fake/view") return std::nullopt;
+    return R"([{"uri":"ui://fake/view","mimeType":"text/html;profile=mcp-app","text":"<!DOCTYPE html>"}])";
+  }
   bool has(std::string_view name) const override {
     return name == "echo" || name == "fail" || name == "throw" || name == "block" || name == "meet" ||
-           name == "report";
+           name == "report" || name == "plain";
   }
   tools::CallResult call(std::string_view name, const json& arguments, const db::CancelToken& cancel,
                          tools::Reporter& reporter) override {
     if (name == "fail")
       return fam::Failure{fam::FailureKind::kSql, "the query failed: no such table", "42P01"};
     if (name == "throw") throw std::runtime_error("boom");
+    if (name == "plain") return tools::Answer{"", "just text", {}};
     if (name == "block") {
       pollfd fd{cancel.wait_fd(), POLLIN, 0};
       poll(&fd, 1, kLimitMs);
@@ -57,7 +63,7 @@ class FakeTools final : public tools::ToolSet {
 
  private:
   std::string list_ =
-      R"([{"name":"echo","execution":{"taskSupport":"optional"}},{"name":"block","execution":{"taskSupport":"optional"}},{"name":"report"}])";
+      R"([{"name":"echo","execution":{"taskSupport":"optional"}},{"name":"block","execution":{"taskSupport":"optional"}},{"name":"report"},{"name":"draw","_meta":{"ui":{"resourceUri":"ui://fake/view"}}}])";
   std::mutex mutex_;
   std::condition_variable met_;
   int inside_ = 0;

@@ -15,6 +15,14 @@ TEST_CASE("mcp: a tool's answer is structuredContent, its own text, then its lin
   CHECK(result["content"][1]["type"] == "resource_link");
 }
 
+TEST_CASE("mcp: an answer without structured content is text alone", "[mcp]") {
+  Harness server;
+  server.call(1, "plain");
+  json result = server.next_response()["result"];
+  CHECK(result["content"][0]["text"] == "just text");
+  CHECK_FALSE(result.contains("structuredContent"));
+}
+
 TEST_CASE("mcp: a tool's failure is an isError result with its message and no structuredContent", "[mcp]") {
   Harness server;
   server.call(1, "fail");
@@ -70,7 +78,7 @@ TEST_CASE("mcp: initialize opens a legacy session served without _meta", "[mcp]"
                {"params", {{"protocolVersion", "2025-06-18"}}}});
   CHECK(server.next_response()["result"]["protocolVersion"] == "2025-06-18");
   server.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
-  CHECK(server.next_response()["result"]["tools"].size() == 3);
+  CHECK(server.next_response()["result"]["tools"].size() == 3);  // "draw" needs a client that shows views
 }
 
 TEST_CASE("mcp: calls run at once on the workers", "[mcp]") {
@@ -142,4 +150,41 @@ TEST_CASE("mcp: logging/setLevel sets a legacy session's level", "[mcp]") {
   CHECK(server.next()["params"]["data"] == "a log line");
   CHECK(server.next()["params"]["data"] == "too detailed");
   CHECK(server.next()["id"] == 3);
+}
+
+TEST_CASE("mcp: tools with a view are listed only to clients that show views, in both eras", "[mcp]") {
+  Harness server;
+  const json shows_views = {
+      {"io.modelcontextprotocol/clientCapabilities",
+       {{"extensions", {{"io.modelcontextprotocol/ui", {{"mimeTypes", {"text/html;profile=mcp-app"}}}}}}}}};
+  server.send(modern(1, "tools/list"));
+  CHECK(server.next_response()["result"]["tools"].size() == 3);
+  server.send(modern(2, "tools/list", {{"_meta", shows_views}}));
+  CHECK(server.next_response()["result"]["tools"].size() == 4);
+
+  Harness legacy;
+  legacy.send({{"jsonrpc", "2.0"},
+               {"id", 1},
+               {"method", "initialize"},
+               {"params",
+                {{"protocolVersion", "2025-11-25"},
+                 {"capabilities", shows_views["io.modelcontextprotocol/clientCapabilities"]}}}});
+  CHECK(
+      legacy.next_response()["result"]["capabilities"]["extensions"].contains("io.modelcontextprotocol/ui"));
+  legacy.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
+  CHECK(legacy.next_response()["result"]["tools"].size() == 4);
+}
+
+TEST_CASE("mcp: the views are resources, and an unknown one is an error", "[mcp]") {
+  Harness server;
+  server.send(modern(1, "server/discover"));
+  CHECK(server.next_response()["result"]["capabilities"]["resources"].is_object());
+  server.send(modern(2, "resources/list"));
+  CHECK(server.next_response()["result"]["resources"][0]["uri"] == "ui://fake/view");
+  server.send(modern(3, "resources/read", {{"uri", "ui://fake/view"}}));
+  CHECK(server.next_response()["result"]["contents"][0]["text"] == "<!DOCTYPE html>");
+  server.send(modern(4, "resources/read", {{"uri", "ui://fake/none"}}));
+  CHECK(server.next_response()["error"]["code"] == -32002);
+  server.send(modern(5, "resources/templates/list"));
+  CHECK(server.next_response()["result"]["resourceTemplates"].empty());
 }
