@@ -31,10 +31,11 @@ function addTiles({ url, attribution }) {
 }
 
 // ---------------------------------------------------------------------------
-// Colours and the legend.
+// Colours and the legend. A scheme gives a row's colour, a cluster's (from its markers' rows: the
+// mean of a number, the most frequent category), and the legend.
 
 function colourScheme(column, colour) {
-  if (!column || !colour) return { colourOf: () => kPalette[0], legend: () => [] };
+  if (!column || !colour) return { colourOf: () => kPalette[0], clusterColour: () => kPalette[0], legend: () => [] };
   if (colour.type === "numeric") return numericScheme(column, colour);
   return categoryScheme(column, colour.values ?? []);
 }
@@ -42,17 +43,23 @@ function colourScheme(column, colour) {
 function numericScheme(column, { min, max }) {
   const span = max - min || 1;
   let missing = false;
+  const valueOf = (properties) => (properties[column] == null ? NaN : Number(properties[column]));
   const colourOf = (properties) => {
-    const value = properties[column] == null ? NaN : Number(properties[column]);
+    const value = valueOf(properties);
     if (Number.isFinite(value) && min !== undefined) return ramp((value - min) / span);
     missing = true;
     return kOtherColour;
+  };
+  const clusterColour = (markers) => {
+    const values = markers.map((marker) => valueOf(marker.feature.properties)).filter(Number.isFinite);
+    if (values.length === 0 || min === undefined) return kOtherColour;
+    return ramp((values.reduce((a, b) => a + b) / values.length - min) / span);
   };
   const legend = () => [
     ...(min === undefined ? [] : [{ label: formatNumber(min) }, { ramp: true }, { label: formatNumber(max) }]),
     ...(missing ? [{ label: "no value", colour: kOtherColour }] : []),
   ];
-  return { colourOf, legend };
+  return { colourOf, clusterColour, legend };
 }
 
 // A category is named as the server names it: a string's own text, else its JSON.
@@ -70,7 +77,15 @@ function categoryScheme(column, values) {
     ...values.slice(0, kPalette.length).map((label, i) => ({ label, colour: kPalette[i] })),
     ...(other ? [{ label: "other", colour: kOtherColour }] : []),
   ];
-  return { colourOf, legend };
+  const clusterColour = (markers) => {
+    const counts = new Map();
+    for (const marker of markers) {
+      const colour = marker.options.fillColor;
+      counts.set(colour, (counts.get(colour) ?? 0) + 1);
+    }
+    return [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+  };
+  return { colourOf, clusterColour, legend };
 }
 
 function ramp(t) {
@@ -173,9 +188,20 @@ function showItems(items) {
   };
 }
 
-function usePointGroup(clustered) {
+// A cluster in its rows' colour (not Leaflet.markercluster's colours by count, which would read
+// as values of the legend), with its count.
+function clusterIcon(cluster, scheme) {
+  const disc = document.createElement("div");
+  disc.style.background = scheme.clusterColour(cluster.getAllChildMarkers());
+  disc.append(Object.assign(document.createElement("span"), { textContent: cluster.getChildCount() }));
+  return L.divIcon({ html: disc, className: "marker-cluster", iconSize: L.point(40, 40) });
+}
+
+function usePointGroup(clustered, scheme) {
   if (pointGroup) map.removeLayer(pointGroup);
-  pointGroup = clustered ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+  pointGroup = clustered
+    ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: (cluster) => clusterIcon(cluster, scheme) })
+    : L.featureGroup();
   pointGroup.on("click", openPopup).addTo(map);
 }
 
@@ -230,7 +256,7 @@ function drawMap(data) {
   });
   showLegend(data.colour_by, scheme.legend());
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: kSingleFeatureZoom, animate: false });
-  usePointGroup(items.filter((item) => item.kind === "point").length > kClusterAbove);
+  usePointGroup(items.filter((item) => item.kind === "point").length > kClusterAbove, scheme);
   setUpTimeSlider(data.time_column, items);
   showItems(items);
 }
