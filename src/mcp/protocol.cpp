@@ -106,6 +106,7 @@ std::string tool_result(const tools::CallResult& result, const ServerInfo& info,
   out += R"(,"isError":)";
   out += result ? "false" : "true";
   json all_meta = meta.is_object() ? meta : json::object();
+  if (result && !result->meta.empty()) all_meta.update(json::parse(result->meta));
   all_meta[kServerInfoKey] = server_identity(info);
   out += R"(,"_meta":)" + all_meta.dump(-1, ' ', false, json::error_handler_t::replace);
   return out += '}';

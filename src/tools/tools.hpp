@@ -45,6 +45,7 @@ struct Answer {
   // of the leading rows, a fifth of `structured` at most. Rendered from `structured` when empty.
   std::string text;
   std::vector<std::string> links;  // further content blocks (resource_link), as JSON text
+  std::string meta = {};           // further _meta of the answer, as a JSON object's text ("": none)
 };
 
 // The answer, or the failure whose message tells the caller what to change.

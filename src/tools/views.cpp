@@ -65,7 +65,9 @@ Answer view_answer(std::string summary, std::string_view kind, std::string data,
   std::string handle = store.keep(std::move(data));
   summary += R"(,"view":{"handle":")" + handle + R"(","kind":")" + std::string(kind) + R"("}})";
   std::string text = render_text(summary) + "\nview handle: " + handle;
-  return Answer{std::move(summary), std::move(text), {}};
+  std::string meta =
+      R"({"fleet-analytics/view":{"handle":")" + handle + R"(","kind":")" + std::string(kind) + R"("}})";
+  return Answer{std::move(summary), std::move(text), {}, std::move(meta)};
 }
 
 }  // namespace tools

@@ -53,8 +53,8 @@ std::optional<double> number(std::string_view text);
 // "imei text, gps_time timestamp with time zone, …" for messages.
 std::string column_list(const db::Table& table, const values::Catalog& catalog);
 // The answer of show_map or show_chart: `summary` (a JSON object for the model, without its last
-// brace) gets the view's handle; the text block says it too, for views whose host strips
-// structuredContent, and the _meta-free text is what a model without the view reads.
+// brace) gets the view's handle; so do the answer's _meta and its text block, for hosts that
+// strip structuredContent before it reaches the view.
 Answer view_answer(std::string summary, std::string_view kind, std::string data, ViewStore& store);
 
 }  // namespace tools

@@ -59,6 +59,7 @@ struct Fixture {
   json view_data(const tools::CallResult& answer) {
     std::string handle = json::parse(answer->structured)["view"]["handle"];
     CHECK(answer->text.find("view handle: " + handle) != std::string::npos);
+    CHECK(json::parse(answer->meta)["fleet-analytics/view"]["handle"] == handle);
     auto data = call("view_data", {{"handle", handle}});
     REQUIRE(data.ok());
     CHECK(data->structured.empty());  // for the view only: no structuredContent
