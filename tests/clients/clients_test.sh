@@ -504,6 +504,22 @@ step_inspector_list() {
   [[ $names == "$TOOLS" ]] || fail "tools/list returned [$names], expected [$TOOLS]"
 }
 
+# A host that renders MCP Apps (--advertise-apps) is offered the two view tools, each with its view.
+step_inspector_app_info() {
+  inspector --advertise-apps --method tools/list --app-info >"$work/logs/app-info.ndjson" \
+    2>"$work/logs/app-info.err" ||
+    fail "mcp-inspector --cli --app-info failed:" "$(tail -n 20 "$work/logs/app-info.err")"
+  local apps
+  apps=$("$node" -e 'for (const line of require("fs").readFileSync(0, "utf8").trim().split("\n")) {
+      const x = JSON.parse(line);
+      if (x.hasApp) console.log(x.toolName + " " + x.resourceUri + " " + x.resourceMimeType);
+    }' <"$work/logs/app-info.ndjson" | tr '\n' ';') || true
+  printf '      %s\n' "$apps"
+  [[ $apps == *"show_map ui://fleet-analytics/map text/html;profile=mcp-app"* &&
+    $apps == *"show_chart ui://fleet-analytics/chart text/html;profile=mcp-app"* ]] ||
+    fail "--app-info does not list the map and chart views:" "$(cat "$work/logs/app-info.ndjson")"
+}
+
 step_inspector_call() {
   local expected result
   expected=$(expected_count) || fail "psql could not count tracksolid.devices"
@@ -647,6 +663,7 @@ main() {
   run_step "claude mcp get shows the command and its arguments" step_claude_get
   run_step "after tunnel_account.sh revoke, doctor stops at FAIL SSH login" step_tunnel_revoked
   run_step "Inspector CLI tools/list returns the eight tools" step_inspector_list
+  run_step "Inspector CLI --app-info lists the map and chart views" step_inspector_app_info
   run_step "Inspector CLI tools/call of query counts tracksolid.devices as psql does" step_inspector_call
   run_step "Inspector CLI tools/call with the database down names the cause and doctor" step_inspector_outage
   run_step "mcpb validate accepts packaging/mcpb/manifest.json" step_mcpb_validate
