@@ -80,7 +80,8 @@ std::string describe_failure(int err, const std::string& where, const std::strin
                              std::chrono::milliseconds timeout, const std::string& port_setting) {
   std::string prefix = "ssh: connection to " + where;
   if (err == ECONNREFUSED) {
-    return prefix + " refused (" + tried + "): is sshd running there, and is the port right (" + port_setting + ")?";
+    return prefix + " refused (" + tried + "): is sshd running there, and is the port right (" +
+           port_setting + ")?";
   }
   if (err == ETIMEDOUT) {
     return prefix + " timed out after " + std::to_string(timeout.count()) + " ms (" + tried +
@@ -93,6 +94,19 @@ std::string describe_failure(int err, const std::string& where, const std::strin
 }
 
 }  // namespace
+
+ssize_t recv_and_ack(int fd, void* buffer, size_t length, int flags) {
+  ssize_t n = recv(fd, buffer, length, flags);
+#ifdef TCP_QUICKACK
+  if (n > 0) {
+    int saved = errno;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    errno = saved;
+  }
+#endif
+  return n;
+}
 
 void AddrInfoFree::operator()(addrinfo* list) const {
   freeaddrinfo(list);
@@ -129,8 +143,8 @@ Result<Connection> connect_tcp(const Addresses& addresses, std::chrono::millisec
     if (last_err == 0) return Connection{std::move(fd), peer_name(ai, addresses.port)};
     tried += (tried.empty() ? "" : ", ") + numeric_address(ai);
   }
-  return Error{
-      describe_failure(last_err, addresses.host + ":" + std::to_string(addresses.port), tried, timeout, port_setting)};
+  return Error{describe_failure(last_err, addresses.host + ":" + std::to_string(addresses.port), tried,
+                                timeout, port_setting)};
 }
 
 }  // namespace tunnel

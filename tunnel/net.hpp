@@ -2,6 +2,8 @@
 // one deadline.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -33,6 +35,13 @@ struct Connection {
   Fd socket;         // connected, non-blocking, close-on-exec, TCP_NODELAY and a TCP user timeout
   std::string peer;  // the address that answered: "10.0.0.5:22", "[::1]:22"
 };
+
+// recv(2), and then what arrived is acknowledged at once instead of after the delayed-ACK timer
+// (Linux: TCP_QUICKACK, which the kernel clears again by itself, hence once per read; elsewhere a
+// plain recv). The SSH server may leave Nagle's algorithm on: it then holds a small packet back
+// until its previous one is acknowledged, and a call's answer leaves PostgreSQL as several small
+// flushes (see "Latency" in docs/TUNNEL.md).
+ssize_t recv_and_ack(int fd, void* buffer, size_t length, int flags);
 
 // The first address that accepts, or "ssh: connection to host:port refused|timed out|unreachable ...".
 // `port_setting` names the setting to check when the connection is refused.

@@ -1,5 +1,7 @@
 #include "tunnel/session.hpp"
 
+#include <cerrno>
+
 #include "tunnel/auth.hpp"
 #include "tunnel/known_hosts.hpp"
 #include "tunnel/net.hpp"
@@ -15,6 +17,13 @@ constexpr int kKeepaliveSeconds = 15;
 // chacha20-poly1305 nor AES-GCM).
 constexpr const char* kCiphers = "aes128-ctr,aes256-ctr,aes192-ctr";
 constexpr const char* kMacs = "hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+
+// libssh2's reads of the SSH socket, each acknowledged at once (see recv_and_ack).
+LIBSSH2_RECV_FUNC(receive_and_ack) {
+  (void)abstract;
+  ssize_t n = recv_and_ack(socket, buffer, length, flags);
+  return n < 0 ? -errno : n;  // libssh2's own recv answers -errno, EAGAIN included
+}
 
 std::string handshake_error(LIBSSH2_SESSION* s, const Endpoint& e) {
   if (libssh2_session_last_errno(s) == LIBSSH2_ERROR_TIMEOUT) {
@@ -32,6 +41,7 @@ Result<std::string> greet(Session& session, const Endpoint& e) {
                                             session.pool.get()));
   LIBSSH2_SESSION* s = session.ssh.get();
   if (!s) return Error{"ssh: out of memory starting an SSH session"};
+  libssh2_session_callback_set(s, LIBSSH2_CALLBACK_RECV, reinterpret_cast<void*>(&receive_and_ack));
   libssh2_session_set_blocking(s, 1);
   libssh2_session_set_timeout(s, static_cast<long>(e.timeout.count()));
   libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, hostkey_preference(s, e).c_str());
@@ -71,7 +81,8 @@ std::string describe_loss(LIBSSH2_SESSION* session) {
 Result<Session> open_session(const Endpoint& e, const StepReport& report) {
   auto addresses = resolve_host(e.hostname, e.port);
   auto listed = [&](const Addresses& a) { return e.hostname + " -> " + a.numeric(); };
-  if (!addresses) addresses = Error{addresses.error() + " (check " + e.names.host + ", or HostName in the ssh config)"};
+  if (!addresses)
+    addresses = Error{addresses.error() + " (check " + e.names.host + ", or HostName in the ssh config)"};
   if (!passed(report, "DNS", addresses, listed)) return Error{addresses.error()};
   auto tcp = connect_tcp(*addresses, e.timeout, e.names.port);
   if (!passed(report, "TCP", tcp, [](const Connection& c) { return "connected to " + c.peer; }))

@@ -10,11 +10,11 @@
 //   scripts/pg_sandbox.sh stop /tmp/fam-bench-pg
 //
 // The database comes from FAM_RO_URL and FAM_RO_PASSWORD_FILE unless given as options. Prints a
-// table (metric | ours | direct libpq | ratio | target | verdict) to stdout; in the rows of (6) and
-// (7) the yardstick column holds the figure through `ssh -L` instead. Exits 0 when it could measure
+// table (metric | ours | direct libpq | ratio | target | verdict) to stdout; in the rows of (6) to
+// (8) the yardstick column holds the figure through `ssh -L` instead. Exits 0 when it could measure
 // (whether or not targets were met), 1 when a measurement failed, 2 on bad usage.
 //
-// The SSH figures (6) and (7) need OpenSSH (/usr/sbin/sshd, /usr/bin/ssh, /usr/bin/ssh-keygen) and a
+// The SSH figures (6) to (8) need OpenSSH (/usr/sbin/sshd, /usr/bin/ssh, /usr/bin/ssh-keygen) and a
 // database URL with a TCP host; without either, or with --no-tunnel, they are skipped with a note.
 // For them fam_bench starts a throwaway sshd of its own on a free 127.0.0.1 port (fresh ed25519 host
 // and client keys in a /tmp/fam-bench-ssh-* dir, login as the current user; as root it creates
@@ -51,7 +51,7 @@ struct Options {
   std::string database_url;
   std::string password_file;
   bool quick = false;
-  bool tunnel = true;  // measure (6) and (7) when OpenSSH is there
+  bool tunnel = true;  // measure (6) to (8) when OpenSSH is there
 };
 
 std::string env_or_empty(const char* name) {
@@ -130,7 +130,7 @@ void print_header(const Setup& setup, const std::optional<SshRig>& rig) {
             << "  database " << setup.database.url << ", " << std::thread::hardware_concurrency()
             << " cores\n"
             << "  (2, 6) " << setup.wide_sql << "\n  (5b) " << setup.millions_sql << "\n"
-            << "  (6, 7) "
+            << "  (6-8) "
             << (rig ? rig->describe() + ", forwarding to " + setup.ssh_target.host + ":" +
                           std::to_string(setup.ssh_target.port)
                     : "skipped: " + setup.ssh_skipped)
@@ -138,7 +138,7 @@ void print_header(const Setup& setup, const std::optional<SshRig>& rig) {
             << std::flush;
 }
 
-// The throwaway sshd for (6) and (7), unless they are skipped.
+// The throwaway sshd for (6) to (8), unless they are skipped.
 void start_ssh_rig(const Setup& setup, std::optional<SshRig>& rig) {
   if (!setup.ssh_skipped.empty()) return;
   unsetenv("SSH_AUTH_SOCK");  // before any thread starts: see the top of this file
@@ -187,8 +187,12 @@ int run(const Options& options) {
       Watchdog w("(7) start to first result via SSH", kPhaseLimit);
       measure_ssh_startup(setup, *rig, report);
     }
+    {
+      Watchdog w("(8) SELECT 1 latency via SSH", kPhaseLimit);
+      measure_ssh_trivial_latency(setup, *rig, report);
+    }
   } else {
-    report.note("(6), (7) SSH tunnel figures skipped: " + setup.ssh_skipped);
+    report.note("(6) to (8) SSH tunnel figures skipped: " + setup.ssh_skipped);
   }
   report.print(std::cout);
   return 0;

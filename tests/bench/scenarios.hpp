@@ -1,5 +1,5 @@
-// The seven measurements. Each runs ours (the real binary over stdio) and a yardstick in the same
-// run — the same work done directly with libpq, or for (6) and (7) the same binary reaching the
+// The eight measurements. Each runs ours (the real binary over stdio) and a yardstick in the same
+// run — the same work done directly with libpq, or for (6) to (8) the same binary reaching the
 // database through OpenSSH's `ssh -L` — and adds its rows to the report.
 #pragma once
 
@@ -18,7 +18,7 @@ struct Setup {
   bool quick = false;
   std::string wide_sql;      // 10,000 rows of eight mixed columns
   std::string millions_sql;  // millions of rows server-side, to be capped by max_rows
-  std::string ssh_skipped;   // why (6) and (7) are not measured; empty when they are
+  std::string ssh_skipped;   // why (6) to (8) are not measured; empty when they are
   Endpoint ssh_target;       // the database as the sshd sees it (the host and port of its URL)
 };
 
@@ -41,5 +41,7 @@ void measure_memory(const Setup& setup, const PeakMemory& trivial_run, Report& r
 void measure_ssh_wide_result(const Setup& setup, const SshRig& rig, Report& report);
 // 7. Process start to first result through our SSH tunnel, beside `ssh -L` and no SSH at all.
 void measure_ssh_startup(const Setup& setup, const SshRig& rig, Report& report);
+// 8. Sequential SELECT 1 calls through our SSH tunnel, beside the same binary through `ssh -L`.
+void measure_ssh_trivial_latency(const Setup& setup, const SshRig& rig, Report& report);
 
 }  // namespace bench

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -261,7 +262,7 @@ void Agent::add(const KeyPair& key, const std::string& passphrase) {
       " </dev/null");
 }
 
-EchoServer::EchoServer() {
+EchoServer::EchoServer(int pieces) : pieces_(pieces) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr = loopback(0);
   REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
@@ -286,17 +287,34 @@ void EchoServer::serve() {
   for (;;) {
     poll(fds.data(), fds.size(), -1);
     if (fds[0].revents) break;
-    if (fds[1].revents) fds.push_back({accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC), POLLIN, 0});
+    if (fds[1].revents) {
+      int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      int one = 1;  // as PostgreSQL does: each piece leaves at once
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      fds.push_back({fd, POLLIN, 0});
+    }
     for (size_t i = 2; i < fds.size(); ++i) {
       if (!fds[i].revents) continue;
       char buf[65536];
       ssize_t n = recv(fds[i].fd, buf, sizeof buf, 0);
-      if (n > 0 && send(fds[i].fd, buf, static_cast<size_t>(n), MSG_NOSIGNAL) == n) continue;
+      if (n > 0 && echo(fds[i].fd, buf, static_cast<size_t>(n))) continue;
       close(fds[i].fd);
       fds.erase(fds.begin() + static_cast<std::ptrdiff_t>(i--));
     }
   }
   for (size_t i = 2; i < fds.size(); ++i) close(fds[i].fd);
+}
+
+bool EchoServer::echo(int fd, const char* data, size_t size) const {
+  const auto pieces = static_cast<size_t>(pieces_);
+  for (size_t piece = 0, sent = 0; piece < pieces; ++piece) {
+    if (piece > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    size_t end = piece + 1 == pieces ? size : size * (piece + 1) / pieces;
+    if (end > sent && send(fd, data + sent, end - sent, MSG_NOSIGNAL) != static_cast<ssize_t>(end - sent))
+      return false;
+    sent = end;
+  }
+  return true;
 }
 
 int free_port() {

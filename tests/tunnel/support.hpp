@@ -113,10 +113,11 @@ class Agent {
 };
 
 // A TCP echo server on 127.0.0.1, served by one thread: the forwarding target when a test does
-// not need PostgreSQL.
+// not need PostgreSQL. With pieces > 1 it sends each read back in that many writes 1 ms apart, as
+// PostgreSQL answers a pipeline: one flush per Sync.
 class EchoServer {
  public:
-  EchoServer();
+  explicit EchoServer(int pieces = 1);
   ~EchoServer();
   EchoServer(const EchoServer&) = delete;
   EchoServer& operator=(const EchoServer&) = delete;
@@ -124,6 +125,8 @@ class EchoServer {
 
  private:
   void serve();
+  bool echo(int fd, const char* data, size_t size) const;
+  int pieces_ = 1;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
   int port_ = 0;
