@@ -86,12 +86,18 @@ void run_trivial_transaction(PGconn* conn) {
   read_segment(conn, 3);
 }
 
-void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows) {
+void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, bool plan_first) {
   const char* timeouts[] = {"30000", "1000", "60000"};
   std::string declare = "DECLARE c NO SCROLL CURSOR FOR " + sql;
   std::string fetch = "FETCH FORWARD " + std::to_string(fetch_rows) + " FROM c";
   send(conn, "BEGIN READ ONLY");
   send(conn, kSessionSettings, 3, timeouts);
+  if (plan_first) {  // the cost guard's segment: the plan is read before the query is sent
+    std::string explain = "EXPLAIN (FORMAT JSON) " + sql;
+    send(conn, explain.c_str());
+    sync(conn);
+    read_segment(conn, 3);
+  }
   send(conn, declare.c_str());
   send(conn, fetch.c_str());
   sync(conn);
@@ -99,7 +105,7 @@ void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows) 
   sync(conn);
   send(conn, "DISCARD ALL");
   sync(conn);
-  read_segment(conn, 4);
+  read_segment(conn, plan_first ? 2 : 4);
   read_segment(conn, 1);
   read_segment(conn, 1);
 }

@@ -26,8 +26,10 @@ void enter_pipeline_mode(PGconn* conn);
 // One round trip: BEGIN READ ONLY; SELECT 1; ROLLBACK; sync. Needs pipeline mode.
 void run_trivial_transaction(PGconn* conn);
 // The server's own sequence for `sql`, in one round trip: BEGIN READ ONLY; set_config x8;
-// DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. Needs pipeline mode.
-void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows);
+// DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. Needs pipeline mode. With
+// `plan_first`, as the cost guard runs a query: EXPLAIN (FORMAT JSON) and a sync after the
+// settings, read before the rest is sent (one round trip more).
+void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, bool plan_first = false);
 
 // Runs `sql` (text format) and reads every value, as the server must; the bytes read.
 std::size_t fetch_all_values(PGconn* conn, const std::string& sql);

@@ -35,11 +35,13 @@ PeakMemory measure_trivial_latency(const Setup& setup, Report& report) {
   auto call = [&] { expect_success(server.call(select_one(), kCallLimit).text); };
   auto direct_call = [&] { run_trivial_transaction(conn.get()); };
   auto server_sequence = [&] { run_server_sequence(conn.get(), "SELECT 1", 2); };
+  auto planned_sequence = [&] { run_server_sequence(conn.get(), "SELECT 1", 2, true); };
   repeat(n.warmup, call);
   repeat(n.warmup, direct_call);
   repeat(n.warmup, server_sequence);
-  auto [ours, direct, sequence] =
-      interleave(kRounds, n.trivial_calls / kRounds, call, direct_call, server_sequence);
+  repeat(n.warmup, planned_sequence);
+  auto [ours, direct, sequence, planned] =
+      interleave(kRounds, n.trivial_calls / kRounds, call, direct_call, server_sequence, planned_sequence);
   PeakMemory memory{server.peak_rss_kib(), server.stop().max_rss_kib};
   double sequence_median = median(sequence);
 
@@ -54,6 +56,8 @@ PeakMemory measure_trivial_latency(const Setup& setup, Report& report) {
       format_micros(sequence_median) + " median: ours spends " +
       format_micros(median(ours) - sequence_median) +
       " beyond that in MCP framing, the guard, JSON and the pipes");
+  report.add(ratio_row("the cost guard's plan segment: sequence with / without it, median", median(planned),
+                       sequence_median, kLatencyTarget, format_micros));
   return memory;
 }
 
