@@ -10,6 +10,7 @@
 
 #include "guard/cost_rules.hpp"
 #include "guard/deny_list.hpp"
+#include "guard/newer_syntax.hpp"
 #include "guard/parse_tree.hpp"
 #include "guard/statement_names.hpp"
 
@@ -74,7 +75,8 @@ Refusal check_function_name(const json& name_parts) {
   if (name_parts.size() >= 2) {
     const std::string schema = dotted_name(json::array({name_parts[name_parts.size() - 2]}));
     if (const auto why = why_schema_is_denied(schema))
-      return "function " + dotted_name(name_parts) + " may not be called (" + std::string(*why) + "); remove it";
+      return "function " + dotted_name(name_parts) + " may not be called (" + std::string(*why) +
+             "); remove it";
   }
   return check_function(dotted_name(name_parts), dotted_name(json::array({name_parts.back()})));
 }
@@ -213,7 +215,10 @@ Verdict check(std::string_view sql) {
     return refuse("the SQL contains a NUL byte; remove it");
   }
   const ParseOutcome parsed = parse_sql(std::string(sql));
-  if (!parsed.error.empty()) return refuse(parsed.error);
+  if (!parsed.error.empty()) {
+    if (auto newer = newer_syntax(sql)) return refuse(parsed.error + " (" + *newer + ")");
+    return refuse(parsed.error);
+  }
   Decision decision = check_statements(field(parsed.tree, "stmts"));
   if (!decision) return decision.failure();
   return GuardedSql(std::string(sql), *decision);
