@@ -77,6 +77,8 @@ BASE_PACKAGES=(
   # the MCP Apps views: the JavaScript libraries inlined at build time (src/views), and the
   # browser that tests/views drives
   libjs-leaflet libjs-leaflet.markercluster libjs-chart.js chromium
+  # the end-to-end tests run again through a connection pooler (tests/integration/pgbouncer_test.sh)
+  pgbouncer
 )
 
 updated=0

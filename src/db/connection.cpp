@@ -197,6 +197,7 @@ Connection::Connection(PGconn* conn, const Settings& settings)
     : conn_(conn),
       canceller_(PQgetCancel(conn)),
       statement_timeout_(settings.statement_timeout),
+      application_name_(settings.application_name),
       explain_(settings.explain_unreachable) {}
 
 fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,

@@ -72,8 +72,8 @@ class Connection final : public Session {
   std::optional<Failure> run_gated(std::span<const Statement> statements,
                                    std::span<const Statement>::iterator gate, const CancelToken& cancel,
                                    std::vector<Table>& tables);
-  std::chrono::milliseconds timeout_millis() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_);
+  CallSettings call_settings() const {
+    return {std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_), application_name_};
   }
   Failure lost(std::string_view what);
   static void receive_notice(void* connection, const PGresult* notice);
@@ -81,6 +81,7 @@ class Connection final : public Session {
   std::unique_ptr<PGconn, ConnDeleter> conn_;
   std::unique_ptr<PGcancel, CancelDeleter> canceller_;
   std::chrono::seconds statement_timeout_;
+  std::string application_name_;
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;

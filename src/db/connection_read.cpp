@@ -254,7 +254,7 @@ std::optional<Failure> Connection::stream(const Statement& statement, const Canc
   const long limit = statement.fetch_limit().value_or(kBatch);
   std::vector<Table> none;
   long asked = std::min(kBatch, limit);
-  auto failure = run_segment(plan_stream_open(statement, timeout_millis(), asked, prologue), cancel, none);
+  auto failure = run_segment(plan_stream_open(statement, call_settings(), asked, prologue), cancel, none);
   long before = 0;
   while (!failure && !stream_.stopped && stream_.rows - before == asked && stream_.rows < limit) {
     before = stream_.rows;
@@ -273,7 +273,7 @@ std::optional<Failure> Connection::run_gated(std::span<const Statement> statemen
                                              const CancelToken& cancel, std::vector<Table>& tables) {
   const std::span<const Statement> before(statements.begin(), gate);
   const std::span<const Statement> after(gate + 1, statements.end());
-  auto failure = run_segment(plan_first(before, timeout_millis()), cancel, tables);
+  auto failure = run_segment(plan_first(before, call_settings()), cancel, tables);
   if (!failure) failure = gate->gate_check()(tables);
   if (failure) {
     if (broken_) return failure;
@@ -300,7 +300,7 @@ Outcome Connection::run(std::span<const Statement> statements, const CancelToken
   const bool streamed = statements.size() == 1 && statements.front().sink();
   auto failure = gate != statements.end() ? run_gated(statements, gate, cancel, reply.tables)
                  : streamed               ? stream(statements.front(), cancel, true)
-                            : run_segment(plan_call(statements, timeout_millis()), cancel, reply.tables);
+                            : run_segment(plan_call(statements, call_settings()), cancel, reply.tables);
   broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
   heartbeat_ = nullptr;  // it belongs to this call's statements
   if (failure) return *failure;

@@ -9,7 +9,8 @@ constexpr const char* kSetLocal =
     "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
     " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
     " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
-    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)";
+    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true),"
+    " set_config('application_name', $4, true)";
 
 // A query blocked on a lock is almost always behind a migration; fail fast and say so.
 constexpr std::chrono::milliseconds kLockTimeout{5000};
@@ -41,11 +42,12 @@ Step fetch(std::size_t index, long rows) {
   return step;
 }
 
-void add_prologue(std::vector<Step>& plan, std::chrono::milliseconds statement_timeout) {
+void add_prologue(std::vector<Step>& plan, const CallSettings& settings) {
+  const std::chrono::milliseconds timeout = settings.statement_timeout;
   plan.push_back(query("BEGIN READ ONLY"));
   plan.push_back(
-      query(kSetLocal, {millis(statement_timeout), millis(std::min(statement_timeout, kLockTimeout)),
-                        millis(statement_timeout + std::chrono::milliseconds(kGrace) * 2)}));
+      query(kSetLocal, {millis(timeout), millis(std::min(timeout, kLockTimeout)),
+                        millis(timeout + std::chrono::milliseconds(kGrace) * 2), settings.application_name}));
 }
 
 void add_declare(std::vector<Step>& plan, const Statement& statement, std::size_t index) {
@@ -70,20 +72,19 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
 
 }  // namespace
 
-std::vector<Step> plan_call(std::span<const Statement> statements,
-                            std::chrono::milliseconds statement_timeout) {
+std::vector<Step> plan_call(std::span<const Statement> statements, const CallSettings& settings) {
   std::vector<Step> plan;
   plan.reserve(statements.size() * 2 + 8);
-  add_prologue(plan, statement_timeout);
+  add_prologue(plan, settings);
   for (std::size_t i = 0; i < statements.size(); ++i) add_statement(plan, statements[i], i);
   plan.push_back(sync());
   for (Step& step : plan_close()) plan.push_back(std::move(step));
   return plan;
 }
 
-std::vector<Step> plan_first(std::span<const Statement> before, std::chrono::milliseconds statement_timeout) {
+std::vector<Step> plan_first(std::span<const Statement> before, const CallSettings& settings) {
   std::vector<Step> plan;
-  add_prologue(plan, statement_timeout);
+  add_prologue(plan, settings);
   for (std::size_t i = 0; i < before.size(); ++i) add_statement(plan, before[i], i);
   plan.push_back(sync());
   return plan;
@@ -97,10 +98,10 @@ std::vector<Step> plan_rest(std::span<const Statement> after, std::size_t first_
   return plan;
 }
 
-std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
-                                   long batch, bool prologue) {
+std::vector<Step> plan_stream_open(const Statement& statement, const CallSettings& settings, long batch,
+                                   bool prologue) {
   std::vector<Step> plan;
-  if (prologue) add_prologue(plan, statement_timeout);
+  if (prologue) add_prologue(plan, settings);
   add_declare(plan, statement, 0);
   for (Step& step : plan_stream_fetch(statement, batch)) plan.push_back(std::move(step));
   return plan;

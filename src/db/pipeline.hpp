@@ -24,24 +24,31 @@ struct Step {
   RowSink* sink = nullptr;           // or its rows go here, one at a time
 };
 
-// BEGIN READ ONLY · SET LOCAL (set_config ×8) · each statement (DECLARE + FETCH for a cursor) ·
+// What every call sets for its own transaction only (SET LOCAL).
+struct CallSettings {
+  std::chrono::milliseconds statement_timeout;
+  // Who runs the call, in pg_stat_activity; set per call too, since behind PgBouncer the session's
+  // own name is another client's, or none after DISCARD ALL.
+  std::string application_name;
+};
+
+// BEGIN READ ONLY · SET LOCAL (set_config ×9) · each statement (DECLARE + FETCH for a cursor) ·
 // sync · ROLLBACK · sync · DISCARD ALL · sync. ROLLBACK in a segment of its own runs even when the
 // first segment failed; DISCARD ALL alone in the last drops whatever a statement left in the
 // session (prepared statements, advisory locks).
-std::vector<Step> plan_call(std::span<const Statement> statements,
-                            std::chrono::milliseconds statement_timeout);
+std::vector<Step> plan_call(std::span<const Statement> statements, const CallSettings& settings);
 
 // A streamed statement's call, in segments that each end with a sync and are read before the next
 // is sent: open (BEGIN … DECLARE, the first FETCH of `batch` rows), one more FETCH for each further
 // batch the rows need, and close (ROLLBACK, DISCARD ALL), which runs whatever happened before.
 // A call with a gate, in two segments read one after the other: the prologue and the statements
 // before the gate (`first`), then, if the gate lets them, the statements after it and the close.
-std::vector<Step> plan_first(std::span<const Statement> before, std::chrono::milliseconds statement_timeout);
+std::vector<Step> plan_first(std::span<const Statement> before, const CallSettings& settings);
 std::vector<Step> plan_rest(std::span<const Statement> after, std::size_t first_index);
 
 // `prologue`: false when a gate's first segment already began the transaction.
-std::vector<Step> plan_stream_open(const Statement& statement, std::chrono::milliseconds statement_timeout,
-                                   long batch, bool prologue = true);
+std::vector<Step> plan_stream_open(const Statement& statement, const CallSettings& settings, long batch,
+                                   bool prologue = true);
 std::vector<Step> plan_stream_fetch(const Statement& statement, long rows);
 std::vector<Step> plan_close();
 

@@ -12,7 +12,8 @@ constexpr const char* kSessionSettings =
     "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
     " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
     " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
-    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)";
+    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true),"
+    " set_config('application_name', $4, true)";
 
 [[noreturn]] void fail(PGconn* conn, const std::string& doing) {
   throw std::runtime_error("direct libpq: " + doing + ": " + PQerrorMessage(conn));
@@ -87,11 +88,11 @@ void run_trivial_transaction(PGconn* conn) {
 }
 
 void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, bool plan_first) {
-  const char* timeouts[] = {"30000", "1000", "60000"};
+  const char* settings[] = {"30000", "1000", "60000", "fam_bench"};
   std::string declare = "DECLARE c NO SCROLL CURSOR FOR " + sql;
   std::string fetch = "FETCH FORWARD " + std::to_string(fetch_rows) + " FROM c";
   send(conn, "BEGIN READ ONLY");
-  send(conn, kSessionSettings, 3, timeouts);
+  send(conn, kSessionSettings, 4, settings);
   if (plan_first) {  // the cost guard's segment: the plan is read before the query is sent
     std::string explain = "EXPLAIN (FORMAT JSON) " + sql;
     send(conn, explain.c_str());

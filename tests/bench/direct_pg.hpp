@@ -25,7 +25,7 @@ void enter_pipeline_mode(PGconn* conn);
 
 // One round trip: BEGIN READ ONLY; SELECT 1; ROLLBACK; sync. Needs pipeline mode.
 void run_trivial_transaction(PGconn* conn);
-// The server's own sequence for `sql`, in one round trip: BEGIN READ ONLY; set_config x8;
+// The server's own sequence for `sql`, in one round trip: BEGIN READ ONLY; set_config x9;
 // DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. Needs pipeline mode. With
 // `plan_first`, as the cost guard runs a query: EXPLAIN (FORMAT JSON) and a sync after the
 // settings, read before the rest is sent (one round trip more).

@@ -51,7 +51,7 @@ PeakMemory measure_trivial_latency(const Setup& setup, Report& report) {
   report.add(ratio_row("SELECT 1 latency, p99", percentile(ours, 0.99), percentile(direct, 0.99),
                        kLatencyTarget, format_micros));
   report.note(
-      "breakdown of (1): direct libpq running the server's own 3-sync pipeline (BEGIN; set_config x8; "
+      "breakdown of (1): direct libpq running the server's own 3-sync pipeline (BEGIN; set_config x9; "
       "DECLARE; FETCH; ROLLBACK; DISCARD ALL) takes " +
       format_micros(sequence_median) + " median: ours spends " +
       format_micros(median(ours) - sequence_median) +

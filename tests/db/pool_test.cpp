@@ -81,7 +81,8 @@ TEST_CASE("pool: an SQL error is the caller's and is not retried", "[db]") {
 
 TEST_CASE("pool: a database that cannot be reached says so, and warm() asks at once", "[db]") {
   Script script;
-  script.open_failure = fam::Failure{FailureKind::kUnreachable, "cannot connect to the database: refused", ""};
+  script.open_failure =
+      fam::Failure{FailureKind::kUnreachable, "cannot connect to the database: refused", ""};
   db::Pool pool(opener(script), 4);
   db::CancelToken cancel;
   CHECK(pool.warm(cancel)->kind == FailureKind::kUnreachable);
@@ -112,13 +113,14 @@ TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ
   auto guarded = guard::check("SELECT 1");
   REQUIRE(guarded.ok());
   const db::Statement statements[] = {db::Statement::guarded(*guarded, db::RowBudget{11, 1000, 100})};
-  auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
+  auto plan = db::plan_call(statements, {std::chrono::milliseconds(30000), "fam-test"});
   std::vector<std::string> sql;
   sql.reserve(plan.size());
-  for (const auto& step : plan) sql.push_back(step.kind == db::Step::Kind::kSync ? "<sync>" : step.sql.substr(0, 24));
-  CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config('state", "DECLARE fam_cursor_0 NO ",
-                                        "FETCH FORWARD 11 FROM fa", "<sync>", "ROLLBACK", "<sync>", "DISCARD ALL",
-                                        "<sync>"});
+  for (const auto& step : plan)
+    sql.push_back(step.kind == db::Step::Kind::kSync ? "<sync>" : step.sql.substr(0, 24));
+  CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config('state",
+                                        "DECLARE fam_cursor_0 NO ", "FETCH FORWARD 11 FROM fa", "<sync>",
+                                        "ROLLBACK", "<sync>", "DISCARD ALL", "<sync>"});
   CHECK(plan[3].table == 0u);
   CHECK(plan[3].budget->bytes == 1000u);  // the rows are read one at a time, within the budget
   CHECK(plan[2].position_offset == static_cast<int>(plan[2].sql.size() - 8));  // all but "SELECT 1"
@@ -128,7 +130,7 @@ TEST_CASE("pipeline: EXPLAIN is sent whole, without a cursor", "[db]") {
   auto guarded = guard::check("EXPLAIN SELECT 1");
   REQUIRE(guarded.ok());
   const db::Statement statements[] = {db::Statement::guarded(*guarded, db::RowBudget{11, 1000, 100})};
-  auto plan = db::plan_call(statements, std::chrono::milliseconds(30000));
+  auto plan = db::plan_call(statements, {std::chrono::milliseconds(30000), "fam-test"});
   CHECK(plan[2].sql == "EXPLAIN SELECT 1");
   CHECK(plan[2].table == 0u);
 }

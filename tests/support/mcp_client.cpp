@@ -273,6 +273,11 @@ std::string admin_value(const std::string& sql) {
   return PQntuples(result.get()) > 0 ? PQgetvalue(result.get(), 0, 0) : "";
 }
 
+bool through_pgbouncer() {
+  const char* set = std::getenv("FAM_THROUGH_PGBOUNCER");
+  return set != nullptr && std::string_view(set) == "1";
+}
+
 bool has_timescaledb() {
   return admin_value("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'") == "1";
 }

@@ -21,6 +21,8 @@ std::string ro_url();
 std::string ro_password_file();
 std::string admin_url();
 int sandbox_port();  // the sandbox database's TCP port on 127.0.0.1
+// Whether the program reaches the sandbox through PgBouncer (tests/integration/pgbouncer_test.sh).
+bool through_pgbouncer();
 // Whether the sandbox runs TimescaleDB (scripts/pg_sandbox.sh; FAM_SANDBOX_TIMESCALEDB=off leaves it out).
 bool has_timescaledb();
 
