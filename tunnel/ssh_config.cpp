@@ -87,18 +87,28 @@ std::string expand_tokens(const std::string& value, const ConfigContext& ctx, co
 
 }  // namespace
 
+// Greedy, with one backtrack point (the last `*`): linear for ordinary patterns and at worst
+// pattern x host steps, where trying every split at each `*` was exponential in the stars.
 bool host_pattern_matches(std::string_view pattern, std::string_view host) {
-  if (pattern.empty()) return host.empty();
-  if (pattern[0] == '*') {
-    for (size_t skip = 0; skip <= host.size(); ++skip) {
-      if (host_pattern_matches(pattern.substr(1), host.substr(skip))) return true;
+  auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  size_t p = 0, h = 0, star = std::string_view::npos, star_host = 0;
+  while (h < host.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_host = h;
+    } else if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], host[h]))) {
+      ++p, ++h;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;  // let the last `*` take one more character
+      h = ++star_host;
+    } else {
+      return false;
     }
-    return false;
   }
-  if (host.empty()) return false;
-  bool same = pattern[0] == '?' || std::tolower(static_cast<unsigned char>(pattern[0])) ==
-                                       std::tolower(static_cast<unsigned char>(host[0]));
-  return same && host_pattern_matches(pattern.substr(1), host.substr(1));
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 std::string expand_tilde(const std::string& path, const std::string& home) {

@@ -29,6 +29,18 @@ TEST_CASE("ssh config host patterns understand * and ? and ignore case", "[tunne
   CHECK_FALSE(tunnel::host_pattern_matches("db", "db.internal"));
 }
 
+// Found by tests/fuzz (fuzz_ssh_config): `Host ********"...` held read_ssh_config for minutes.
+TEST_CASE("ssh config host pattern with many stars is answered at once", "[tunnel][ssh_config]") {
+  std::string host(200, 'a');
+  CHECK_FALSE(tunnel::host_pattern_matches(std::string(40, '*') + "b", host));
+  CHECK(tunnel::host_pattern_matches(std::string(40, '*') + "a", host));
+  CHECK(tunnel::host_pattern_matches("*a*?*a", "xaya"));
+  CHECK_FALSE(tunnel::host_pattern_matches("*a*?*a", "xaa"));
+  CHECK(tunnel::host_pattern_matches("", ""));
+  CHECK(tunnel::host_pattern_matches("**", ""));
+  CHECK_FALSE(tunnel::host_pattern_matches("?", ""));
+}
+
 TEST_CASE("ssh config alias gives HostName, User, Port and an expanded IdentityFile",
           "[tunnel][ssh_config]") {
   auto c = resolve(
