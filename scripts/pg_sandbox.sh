@@ -9,6 +9,8 @@
 #   scripts/pg_sandbox.sh status DIR             say whether it runs, its port and the loaded scale
 #   scripts/pg_sandbox.sh psql   DIR [ARGS...]   psql into tracksolid_db as the sandbox superuser
 #   scripts/pg_sandbox.sh stop   DIR             stop the server and delete DIR
+#   scripts/pg_sandbox.sh replica PRIMARY DIR PORT  a streaming standby of the sandbox PRIMARY (started
+#                                                with FAM_SANDBOX_REPLICATION=on) in DIR, on PORT
 #
 # The server listens on a Unix socket in DIR and on 127.0.0.1:PORT only (loopback TCP is
 # what the SSH-tunnel tests forward to). It is tuned for throwaway use (fsync=off).
@@ -199,6 +201,20 @@ wait_ready() {
 
 # ---------------------------------------------------------------------------
 # Whether a new sandbox preloads TimescaleDB: installed, and not switched off.
+# FAM_SANDBOX_REPLICATION=on at `start`: a primary that `replica` can copy and stream from.
+wants_replication() {
+  [[ ${FAM_SANDBOX_REPLICATION:-off} == on ]]
+}
+
+wal_settings() {
+  if wants_replication; then
+    printf 'wal_level = replica\nmax_wal_senders = 4\n'
+  else
+    # minimal WAL: tables created and filled in the loader's single transaction skip WAL
+    printf 'wal_level = minimal\nmax_wal_senders = 0\n'
+  fi
+}
+
 wants_timescaledb() {
   [[ ${FAM_SANDBOX_TIMESCALEDB:-on} != off ]] || return 1
   local libdir
@@ -296,9 +312,7 @@ unix_socket_permissions = 0700
 password_encryption = 'scram-sha-256'
 fsync = off
 synchronous_commit = off
-# minimal WAL: tables created and filled in the loader's single transaction skip WAL
-wal_level = minimal
-max_wal_senders = 0
+$(wal_settings)
 full_page_writes = off
 shared_buffers = 64MB
 work_mem = 16MB
@@ -326,6 +340,7 @@ EOF
 # fleet-analytics-mcp sandbox: see scripts/pg_sandbox.sh for why.
 # TYPE  DATABASE  USER      ADDRESS        METHOD
 local   all       postgres                 peer map=sandbox
+$(wants_replication && echo "local   replication postgres             peer map=sandbox")
 local   all       all                      scram-sha-256
 host    all       all       127.0.0.1/32   scram-sha-256
 EOF
@@ -364,6 +379,34 @@ cmd_stop() {
   fi
   rm -rf -- "$dir"
   info "removed $dir"
+}
+
+cmd_replica() {
+  (($# == 3)) || die "usage: $PROG replica PRIMARY_DIR DIR PORT"
+  local primary dir port
+  primary=$(abs_dir "$1")
+  dir=$(abs_dir "$2")
+  port=$3
+  require_server_user
+  is_running "$primary" || die "$primary is not a running sandbox; start it first (with FAM_SANDBOX_REPLICATION=on)"
+  [[ ! -e $dir ]] || die "$dir exists; pick a new directory"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use"; fi
+  mkdir -p "$dir"
+  chmod 0700 "$dir"
+  : >"$dir/$MARKER"
+  printf '%s\n' "$port" >"$dir/port"
+  [[ -f $primary/ro.pw ]] && cp "$primary/ro.pw" "$dir/ro.pw"
+  [[ $EUID -eq 0 ]] && chown -R "$SERVER_USER:" "$dir"
+  info "pg_basebackup of $primary into $dir/data"
+  as_server "$BINDIR/pg_basebackup" -h "$primary" -p "$(port_of "$primary")" -U postgres -D "$dir/data" -R \
+    -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+    die "pg_basebackup failed (is the primary started with FAM_SANDBOX_REPLICATION=on?): $(tail -n 3 "$dir/basebackup.log")"
+  as_server sed -i -e "s|^port = .*|port = $port|" -e "s|^unix_socket_directories = .*|unix_socket_directories = '$dir'|" \
+    "$dir/data/sandbox.conf"
+  as_server "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -W -s start >/dev/null ||
+    die "pg_ctl start failed; see $dir/server.log"
+  wait_ready "$dir" "$port"
+  info "standby ready: socket $dir, tcp 127.0.0.1:$port, streaming from $primary"
 }
 
 cmd_env() {
@@ -497,11 +540,12 @@ main() {
   case $cmd in
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
+    replica) cmd_replica "$@" ;;
     env) cmd_env "$@" ;;
     load) cmd_load "$@" ;;
     status) cmd_status "$@" ;;
     psql) cmd_psql "$@" ;;
-    *) die "unknown command '$cmd' (start, load, env, status, psql, stop)" ;;
+    *) die "unknown command '$cmd' (start, load, env, status, psql, stop, replica)" ;;
   esac
 }
 
