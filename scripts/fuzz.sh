@@ -77,12 +77,13 @@ for target in "${targets[@]}"; do
   log=$build_dir/logs/$target.log
   mkdir -p "$corpus" "$crashes" "$(dirname "$log")"
   step "$target for ${seconds}s (log: ${log#"$REPO_DIR"/})"
-  # The first corpus directory receives new inputs; the seeds are read only. detect_leaks stays on.
+  # The first corpus directory receives new inputs; the seeds are read only. One process (no -jobs:
+  # libFuzzer would move the output to fuzz-N.log in the current directory).
   status=0
   (cd "$crashes" && nice -n 10 "$build_dir/tests/fuzz/$target" "$corpus" "$seeds" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -jobs=1 -workers=1 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$crashes/") >"$log" 2>&1 || status=$?
-  grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1 >&2 || true
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 >&2 || true
   if ((status != 0)); then
     found=$(grep -oE "Test unit written to [^ ]+" "$log" | tail -n 1 | sed 's/Test unit written to //')
     grep -E 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|SUMMARY:' "$log" |
