@@ -9,6 +9,7 @@
 #   scripts/pg_sandbox.sh status DIR             say whether it runs, its port and the loaded scale
 #   scripts/pg_sandbox.sh psql   DIR [ARGS...]   psql into tracksolid_db as the sandbox superuser
 #   scripts/pg_sandbox.sh stop   DIR             stop the server and delete DIR
+#   scripts/pg_sandbox.sh restart DIR            restart the server (fast: sessions are ended), for fault tests
 #   scripts/pg_sandbox.sh replica PRIMARY DIR PORT  a streaming standby of the sandbox PRIMARY (started
 #                                                with FAM_SANDBOX_REPLICATION=on) in DIR, on PORT
 #
@@ -381,6 +382,18 @@ cmd_stop() {
   info "removed $dir"
 }
 
+cmd_restart() {
+  (($# == 1)) || die "usage: $PROG restart DIR"
+  local dir
+  dir=$(abs_dir "$1")
+  [[ -e $dir/$MARKER ]] || die "$dir is not a sandbox made by $PROG (no $MARKER); not touching it"
+  require_server_user
+  as_server "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 -s restart >/dev/null ||
+    die "pg_ctl restart failed; see $dir/server.log"
+  wait_ready "$dir" "$(port_of "$dir")"
+  info "restarted $dir"
+}
+
 cmd_replica() {
   (($# == 3)) || die "usage: $PROG replica PRIMARY_DIR DIR PORT"
   local primary dir port
@@ -541,11 +554,12 @@ main() {
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
     replica) cmd_replica "$@" ;;
+    restart) cmd_restart "$@" ;;
     env) cmd_env "$@" ;;
     load) cmd_load "$@" ;;
     status) cmd_status "$@" ;;
     psql) cmd_psql "$@" ;;
-    *) die "unknown command '$cmd' (start, load, env, status, psql, stop, replica)" ;;
+    *) die "unknown command '$cmd' (start, load, env, status, psql, stop, restart, replica)" ;;
   esac
 }
 

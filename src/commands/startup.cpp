@@ -102,6 +102,12 @@ std::string fix_for(const config::Config& config, const fam::Failure& failure) {
   std::string fix;
   if (failure.message.find("no password supplied") != std::string::npos)
     fix = "give the password with --database-password-file (or PGPASSWORD, or ~/.pgpass)";
+  else if (failure.message.find("too many connections") != std::string::npos ||
+           failure.message.find("connection slots are reserved") != std::string::npos)
+    fix =
+        "the database has no connection left for this role (its CONNECTION LIMIT, or max_connections, is "
+        "reached: other analysts, or other programs of the role); lower --pool-size or close other sessions, "
+        "or ask the operator to raise the limit or put PgBouncer in front, then try again";
   else if (!config.ssh_host.empty())
     fix = "check that the SSH host " + config.ssh_host +
           " is reachable (VPN?) and the database behind it is up";

@@ -24,6 +24,9 @@ std::string_view next_tool(std::string_view sqlstate) {
   if (sqlstate == "25006") return "this server is read-only; only queries are allowed";
   if (sqlstate == "55P03") return "a lock is held by another session (often a migration); retry later";
   if (sqlstate == "53200" || sqlstate == "54000") return "the query needs too much memory; aggregate more";
+  if (sqlstate.starts_with("57P"))
+    return "the database ended this session (an administrator, or a restart); call again, on a new "
+           "connection";
   return {};
 }
 

@@ -116,6 +116,13 @@ TEST_CASE("statements that ignore cancel are tracked, ended, and hold back new c
     backends.push_back(std::stoi(pids.substr(at, comma - at)));
     at = comma + 1;
   }
+  // Resumed however the test ends: a stopped backend would hold up every later test and shutdown.
+  struct Resume {
+    const std::vector<pid_t>& backends;
+    ~Resume() {
+      for (pid_t backend : backends) kill(backend, SIGCONT);
+    }
+  } resume{backends};
   for (pid_t backend : backends) REQUIRE(kill(backend, SIGSTOP) == 0);  // the tests run as root, as CI does
 
   for (const char* id : {"a", "b"}) {
