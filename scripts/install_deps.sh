@@ -70,8 +70,8 @@ BASE_PACKAGES=(
   openssh-server openssh-client
   # packaging: dpkg-shlibdeps (dpkg-dev) and file for CPack's .deb; man-db to check the man page
   dpkg-dev file man-db
-  # scripts/lint.sh
-  clang-tidy
+  # scripts/lint.sh; and clang's libFuzzer for scripts/fuzz.sh
+  clang-tidy clang
   # independent readers of exported files in the tests: openpyxl (XLSX) and ogrinfo (GeoJSON)
   python3-openpyxl gdal-bin
   # the MCP Apps views: the JavaScript libraries inlined at build time (src/views), and the
