@@ -14,8 +14,12 @@ constexpr auto kExitLimit = std::chrono::seconds(30);
 std::vector<std::string> command_line(const ServerOptions& options) {
   // The wide result of (2) is 10,000 rows: measured whole, as the yardstick reads it, not cut to
   // the answer budget a model gets by default.
-  std::vector<std::string> argv{options.binary,           "--database-url", options.database_url,
-                                "--database-password-file", options.password_file, "--max-result-chars",
+  std::vector<std::string> argv{options.binary,
+                                "--database-url",
+                                options.database_url,
+                                "--database-password-file",
+                                options.password_file,
+                                "--max-result-chars",
                                 "10000000"};
   if (options.pool_size > 0) argv.insert(argv.end(), {"--pool-size", std::to_string(options.pool_size)});
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
@@ -29,25 +33,30 @@ std::string excerpt(std::string_view text) {
 
 }  // namespace
 
-QueryRequest::QueryRequest(std::string_view sql, long max_rows) {
-  json params = {{"name", "query"},
-                 {"arguments", {{"sql", sql}, {"max_rows", max_rows}}},
+ToolRequest::ToolRequest(std::string_view tool, std::string_view arguments_json) {
+  json params = {{"name", tool},
+                 {"arguments", json::parse(arguments_json)},
                  {"_meta",
                   {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
                    {"io.modelcontextprotocol/clientCapabilities", json::object()}}}};
   tail_ = R"(,"method":"tools/call","params":)" + params.dump() + "}\n";
 }
 
-std::string QueryRequest::line(long id) const {
+QueryRequest::QueryRequest(std::string_view sql, long max_rows)
+    : ToolRequest("query", json{{"sql", sql}, {"max_rows", max_rows}}.dump()) {}
+
+std::string ToolRequest::line(long id) const {
   return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + tail_;
 }
 
 McpServer::McpServer(const ServerOptions& options) : process_(command_line(options)) {}
 
-void McpServer::send(const QueryRequest& request) {
-  if (!process_.send(request.line(next_id_++), Clock::now() + kSendLimit))
+long McpServer::send(const ToolRequest& request) {
+  const long id = next_id_++;
+  if (!process_.send(request.line(id), Clock::now() + kSendLimit))
     throw std::runtime_error("the server stopped reading its input; its stderr said: " +
                              excerpt(process_.stderr_text()));
+  return id;
 }
 
 Line McpServer::next_response(std::chrono::seconds limit) {
@@ -58,7 +67,7 @@ Line McpServer::next_response(std::chrono::seconds limit) {
   throw std::runtime_error(what + "; its stderr said: " + excerpt(process_.stderr_text()));
 }
 
-Line McpServer::call(const QueryRequest& request, std::chrono::seconds limit) {
+Line McpServer::call(const ToolRequest& request, std::chrono::seconds limit) {
   send(request);
   return next_response(limit);
 }

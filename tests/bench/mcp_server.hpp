@@ -19,10 +19,10 @@ struct ServerOptions {
   std::vector<std::string> extra_args;  // appended as they are, e.g. the --ssh-* options
 };
 
-// A tools/call of `query`, serialised once: only the id changes between calls.
-class QueryRequest {
+// A tools/call, serialised once: only the id changes between calls.
+class ToolRequest {
  public:
-  QueryRequest(std::string_view sql, long max_rows);
+  ToolRequest(std::string_view tool, std::string_view arguments_json);
   // The request line, newline included.
   std::string line(long id) const;
 
@@ -30,16 +30,22 @@ class QueryRequest {
   std::string tail_;  // everything after the id
 };
 
+// A tools/call of `query`.
+class QueryRequest : public ToolRequest {
+ public:
+  QueryRequest(std::string_view sql, long max_rows);
+};
+
 class McpServer {
  public:
   explicit McpServer(const ServerOptions& options);
 
-  // Sends `request` under a fresh id.
-  void send(const QueryRequest& request);
+  // Sends `request` under a fresh id, and returns the id.
+  long send(const ToolRequest& request);
   // The next response; throws, quoting the server's stderr, if none arrives within `limit`.
   Line next_response(std::chrono::seconds limit);
   // send() then next_response().
-  Line call(const QueryRequest& request, std::chrono::seconds limit);
+  Line call(const ToolRequest& request, std::chrono::seconds limit);
   long peak_rss_kib() const { return process_.peak_rss_kib(); }
   // When its first stderr line (the "serving as role …" notice, once connected) began to arrive.
   std::optional<Clock::time_point> first_notice() const { return process_.first_stderr_byte(); }
