@@ -40,6 +40,7 @@ struct StreamProgress {
   bool stopped = false;
   long rows = 0;
   long fetched = 0;  // rows read of any statement read one at a time, for the heartbeat
+  long replies = 0;  // results read from the server, of any kind
 };
 
 class Connection final : public Session {
@@ -52,6 +53,7 @@ class Connection final : public Session {
   // Sends the whole plan of the call before the first result is read (one round trip).
   Outcome run(std::span<const Statement> statements, const CancelToken& cancel) override;
   bool reusable() const override;
+  bool answered() const override { return stream_.replies > 0; }
   std::optional<int> abandoned_backend() const override { return abandoned_; }
 
  private:

@@ -164,6 +164,7 @@ class Replies {
       if (auto f = wait_()) return fail(std::move(*f), true);
       ResultPtr result(PQgetResult(conn_));
       if (!result) return true;
+      ++stream_.replies;
       switch (PQresultStatus(result.get())) {
         case PGRES_SINGLE_TUPLE:
           ++stream_.fetched;
@@ -214,6 +215,7 @@ class Replies {
   bool sync() {
     if (auto f = wait_()) return fail(std::move(*f), true);
     ResultPtr result(PQgetResult(conn_));
+    if (result) ++stream_.replies;
     if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) return true;
     return fail(Failure{FailureKind::kLost, "the database pipeline lost its place", ""}, true);
   }

@@ -34,8 +34,10 @@ Outcome Pool::run(std::span<const Statement> statements, const CancelToken& canc
     auto taken = take(cancel);
     if (!taken) return taken.failure();
     Outcome outcome = taken->session->run(statements, cancel);
+    const bool lost_idle =
+        !outcome && outcome.failure().kind == FailureKind::kLost && !taken->session->answered();
     give_back(std::move(taken->session));
-    bool retry = taken->pooled && !outcome && outcome.failure().kind == FailureKind::kLost;
+    bool retry = taken->pooled && lost_idle;
     // A fresh session is never retried, so this ends: each retry consumes an idle session.
     if (!retry || cancel.cancelled()) return outcome;
   }

@@ -19,6 +19,9 @@ class Session {
   virtual Outcome run(std::span<const Statement> statements, const CancelToken& cancel) = 0;
   // True when it can serve the next call: open, idle, nothing left over.
   virtual bool reusable() const = 0;
+  // True when its last run read any reply from the server: a connection lost after that was lost
+  // during the call, not while it sat idle.
+  virtual bool answered() const = 0;
   // The server process of a statement that did not stop when cancelled, whose connection this
   // session gave up on: it may still be running there. nullopt when none.
   virtual std::optional<int> abandoned_backend() const = 0;
@@ -34,8 +37,9 @@ class Pool {
   Pool(Opener open, int capacity, std::function<void(int pid)> abandoned = {})
       : open_(std::move(open)), capacity_(capacity), abandoned_(std::move(abandoned)) {}
 
-  // A pooled session may have died while idle (server restart, tunnel drop): a read-only call that
-  // lost its connection on one is sent once more on a fresh session.
+  // A pooled session may have died while idle (server restart, tunnel drop): a call that lost its
+  // connection on one before the server answered anything is sent once more on a fresh session.
+  // One lost after that fails: its statement may have run, and is not run twice.
   Outcome run(std::span<const Statement> statements, const CancelToken& cancel);
   // Opens a session now if none is idle, so that connect() can say at once whether one can be had.
   std::optional<Failure> warm(const CancelToken& cancel);

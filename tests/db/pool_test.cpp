@@ -14,6 +14,7 @@ struct Script {
   std::vector<db::Outcome> outcomes;  // what each run returns, in order; then success
   std::optional<fam::Failure> open_failure;
   std::optional<int> abandons;  // the backend the next session gives up on
+  bool answered = false;        // whether a run read a reply before it failed
 };
 
 class FakeSession final : public db::Session {
@@ -28,6 +29,7 @@ class FakeSession final : public db::Session {
     return next;
   }
   bool reusable() const override { return !broken_; }
+  bool answered() const override { return script_.answered; }
   std::optional<int> abandoned_backend() const override { return script_.abandons; }
 
  private:
@@ -56,6 +58,18 @@ TEST_CASE("pool: a call that lost a pooled connection is sent again on a fresh o
   CHECK(pool.run({&kSelect, 1}, cancel).ok());
   CHECK(script.opened == 2);
   CHECK(script.runs == 3);
+}
+
+TEST_CASE("pool: a connection lost after the server answered is not retried: the statement may have run",
+          "[db]") {
+  Script script;
+  db::Pool pool(opener(script), 4);
+  db::CancelToken cancel;
+  REQUIRE(pool.run({&kSelect, 1}, cancel).ok());
+  script.outcomes = {fam::Failure{FailureKind::kLost, "server closed the connection", ""}};
+  script.answered = true;
+  CHECK_FALSE(pool.run({&kSelect, 1}, cancel).ok());
+  CHECK(script.runs == 2);
 }
 
 TEST_CASE("pool: a fresh connection's failure is not retried", "[db]") {

@@ -154,3 +154,25 @@ TEST_CASE("doctor names each tunnel failure and how to fix it", "[tunnel][doctor
     expect_doctor_stops_at(setup.server_args("doctor"), "forward", "permitopen", "database login");
   }
 }
+
+TEST_CASE("an SSH connection cut mid-query fails that call cleanly; the next call opens a new one",
+          "[tunnel][faults]") {
+  TunnelSetup setup(true);
+  McpClient client(setup.server_args(), true);
+  REQUIRE(client.call_tool("query", {{"sql", "SELECT 1"}})["isError"] == false);
+  const std::string running =
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fleet-analytics-mcp/" +
+      setup.sshd.user() + "' AND state = 'active' AND query LIKE 'FETCH%'";
+  client.send_call("cut", "query",
+                   {{"sql", "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s"}});
+  REQUIRE(testing::admin_value_becomes(running, "1"));
+
+  setup.sshd.kill_connections();  // what a network drop or an sshd killed on the host does
+  json cut = client.response_to("cut");
+  INFO(cut.dump());
+  REQUIRE(cut["result"]["isError"] == true);
+  CHECK_FALSE(cut["result"]["content"][0]["text"].get<std::string>().empty());
+  json next = client.call_tool("query", {{"sql", "SELECT count(*) FROM tracksolid.devices"}});
+  INFO(next.dump());
+  CHECK(next["isError"] == false);
+}
