@@ -36,11 +36,12 @@ class CancelToken {
   CancelToken(const CancelToken&) = delete;
   CancelToken& operator=(const CancelToken&) = delete;
 
-  void cancel();
-  bool cancelled() const;
-  int wait_fd() const { return pipe_[0]; }  // readable once cancelled
+  void cancel();                                                                 // async-signal-safe
+  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }  // no system call
+  int wait_fd() const { return pipe_[0]; }                                       // readable once cancelled
 
  private:
+  std::atomic<bool> cancelled_{false};
   int pipe_[2] = {-1, -1};
 };
 

@@ -89,10 +89,16 @@ std::string raw_response(const json& id, std::string_view result_object) {
   return out += '}';
 }
 
-std::string tool_result(const tools::CallResult& result, const ServerInfo& info, const json& meta) {
+namespace {
+
+// Appends a tools/call result object to `out`: the answer is copied once, into the line that carries
+// it (a 10,000-row answer is megabytes).
+void append_tool_result(std::string& out, const tools::CallResult& result, const ServerInfo& info,
+                        const json& meta) {
   const std::string& text = result ? result->text : result.failure().message;
-  std::string out = R"({"resultType":"complete","content":[{"type":"text","text":)";
-  out.reserve(out.size() + text.size() + (result ? result->structured.size() : 0) + 512);
+  // Room for the escaped text, the answer, the envelope and the newline the writer adds.
+  out.reserve(out.size() + text.size() + text.size() / 8 + (result ? result->structured.size() : 0) + 512);
+  out += R"({"resultType":"complete","content":[{"type":"text","text":)";
   values::append_json_string(out, text);
   out += '}';
   if (result) {
@@ -109,11 +115,21 @@ std::string tool_result(const tools::CallResult& result, const ServerInfo& info,
   if (result && !result->meta.empty()) all_meta.update(json::parse(result->meta));
   all_meta[kServerInfoKey] = server_identity(info);
   out += R"(,"_meta":)" + all_meta.dump(-1, ' ', false, json::error_handler_t::replace);
-  return out += '}';
+  out += '}';
+}
+
+}  // namespace
+
+std::string tool_result(const tools::CallResult& result, const ServerInfo& info, const json& meta) {
+  std::string out;
+  append_tool_result(out, result, info, meta);
+  return out;
 }
 
 std::string tool_response(const json& id, const tools::CallResult& result, const ServerInfo& info) {
-  return raw_response(id, tool_result(result, info));
+  std::string out = R"({"jsonrpc":"2.0","id":)" + id.dump() + R"(,"result":)";
+  append_tool_result(out, result, info, nullptr);
+  return out += '}';
 }
 
 std::string notification(std::string_view method, json params) {

@@ -49,7 +49,9 @@ void write_omitted(std::string& out, std::size_t chars, std::size_t limit) {
 class RowWriter {
  public:
   RowWriter(std::string& out, const db::Table& table, const values::Catalog& catalog, std::size_t value_limit)
-      : out_(out), table_(table), catalog_(catalog), value_limit_(value_limit) {}
+      : out_(out), table_(table), catalog_(catalog), value_limit_(value_limit) {
+    for (int c = 0; c < table.column_count(); ++c) types_.push_back(catalog.find(table.column_type(c)));
+  }
 
   // Returns how many rows were written.
   int write(int rows, std::size_t end) {
@@ -87,7 +89,7 @@ class RowWriter {
       return;
     }
     const std::size_t start = out_.size();
-    values::append_json(out_, *text, table_.column_type(column), catalog_);
+    values::append_json(out_, *text, types_[static_cast<std::size_t>(column)], catalog_);
     if (out_.size() - start <= value_limit_) return;
     const std::size_t written = out_.size() - start;
     out_.resize(start);
@@ -102,6 +104,7 @@ class RowWriter {
   std::string& out_;
   const db::Table& table_;
   const values::Catalog& catalog_;
+  std::vector<const values::Catalog::Entry*> types_;  // by column, looked up once
   std::size_t value_limit_;
   std::vector<Omitted> omitted_;
 };

@@ -1,6 +1,8 @@
 // The text block of an answer, for hosts that show their model only the text: what the answer is,
 // what it left out and why, and a compact table of its leading rows. Claude Code shows its model
 // structuredContent instead, so the text is kept to a fifth of it: the line stays under 1.3x.
+// A rows answer can be megabytes: its rows are found without parsing them, and only those the text
+// has room for are read (a whole parse cost ~10x the query's own time on 10,000 wide rows).
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -79,36 +81,210 @@ std::string table_line(const Ordered& values) {
   return line;
 }
 
-// Writes `rows` under `header`, as many as fit; says how many did not.
-void write_table(TextWriter& out, const std::string& header, const std::vector<std::string>& rows) {
-  if (!out.line(header))
-    return out.closing("(" + std::to_string(rows.size()) + " rows left out of this text)");
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (out.line(rows[i])) continue;
-    return out.closing("(" + std::to_string(rows.size() - i) +
+// Just enough of a JSON reader to find where values begin and end without building them, so that a
+// rows answer of megabytes is not parsed whole to render the few rows its text has room for. Each
+// returns std::string_view::npos where the text is not as expected; the caller then parses it whole.
+constexpr std::size_t kBad = std::string_view::npos;
+
+std::size_t skip_space(std::string_view s, std::size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// `s[i]` is a quote: the index past the closing one. A plain loop: most strings here are short.
+std::size_t skip_string(std::string_view s, std::size_t i) {
+  for (std::size_t j = i + 1; j < s.size(); ++j) {
+    if (s[j] == '\\')
+      ++j;
+    else if (s[j] == '"')
+      return j + 1;
+  }
+  return kBad;
+}
+
+bool ends_scalar(char c) {
+  return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+std::size_t skip_value(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return kBad;
+  if (s[i] == '"') return skip_string(s, i);
+  if (s[i] != '[' && s[i] != '{') {
+    std::size_t end = i;
+    while (end < s.size() && !ends_scalar(s[end])) ++end;
+    return end > i ? end : kBad;
+  }
+  int depth = 0;
+  for (std::size_t j = i; j < s.size();) {
+    const char c = s[j];
+    if (c == '"') {
+      j = skip_string(s, j);
+      if (j == kBad) return kBad;
+      continue;
+    }
+    if (c == '[' || c == '{') ++depth;
+    if ((c == ']' || c == '}') && --depth == 0) return j + 1;
+    ++j;
+  }
+  return kBad;
+}
+
+// The texts of an array's items, or of an object's keys (quotes included) and values, in turn.
+std::optional<std::vector<std::string_view>> items_of(std::string_view s, char open, char close) {
+  std::size_t i = skip_space(s, 0);
+  if (i >= s.size() || s[i] != open) return std::nullopt;
+  std::vector<std::string_view> items;
+  i = skip_space(s, i + 1);
+  if (i < s.size() && s[i] == close) return items;
+  for (;;) {
+    std::size_t end = skip_value(s, i);
+    if (end == kBad) return std::nullopt;
+    items.push_back(s.substr(i, end - i));
+    i = skip_space(s, end);
+    if (open == '{' && items.size() % 2 == 1) {
+      if (i >= s.size() || s[i] != ':') return std::nullopt;
+      i = skip_space(s, i + 1);
+      continue;
+    }
+    if (i < s.size() && s[i] == close) return items;
+    if (i >= s.size() || s[i] != ',') return std::nullopt;
+    i = skip_space(s, i + 1);
+  }
+}
+
+// JSON text without the spaces between its tokens, as the parser would dump it (numbers as written).
+std::string compact(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size();) {
+    if (json[i] == '"') {
+      const std::size_t end = skip_string(json, i);
+      if (end == kBad) return std::string(json);
+      out.append(json.substr(i, end - i));
+      i = end;
+    } else {
+      if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') out += json[i];
+      ++i;
+    }
+  }
+  return out;
+}
+
+// {"type":"Point","coordinates":[x,y]} as POINT(x y), as point_text does.
+std::optional<std::string> point_of(std::string_view json) {
+  constexpr std::string_view kHead = R"({"type":"Point","coordinates":[)", kTail = "]}";
+  if (!json.starts_with(kHead) || !json.ends_with(kTail)) return std::nullopt;
+  std::string_view xy = json.substr(kHead.size(), json.size() - kHead.size() - kTail.size());
+  const std::size_t comma = xy.find(',');
+  if (comma == std::string_view::npos || xy.find_first_not_of("0123456789.eE+-,") != std::string_view::npos ||
+      xy.find(',', comma + 1) != std::string_view::npos || comma == 0 || comma + 1 == xy.size())
+    return std::nullopt;
+  return "POINT(" + std::string(xy.substr(0, comma)) + " " + std::string(xy.substr(comma + 1)) + ")";
+}
+
+std::string escape_bars(std::string text) {
+  if (text.find('|') == std::string::npos) return text;
+  std::string escaped;
+  for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+  return escaped;
+}
+
+// One cell from its JSON text, rendered as cell() renders the parsed value, but read in place:
+// strings without escapes bare, numbers, objects and arrays as compact JSON with their numbers as
+// written (the values module writes well-formed UTF-8 and JSON); a string with escapes is parsed.
+std::optional<std::string> cell_of(std::string_view json) {
+  if (json.empty()) return std::nullopt;
+  if (json == "null") return "NULL";
+  const char first = json.front();
+  if (first != '"' && first != '{' && first != '[') return std::string(json);  // numbers, true, false
+  if (first == '{' || first == '[') {
+    std::string text = compact(json);
+    if (auto point = point_of(text)) return point;
+    return escape_bars(std::move(text));
+  }
+  bool plain = json.size() >= 2 && std::all_of(json.begin() + 1, json.end() - 1, [](char c) {
+                 return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20;
+               });
+  if (plain) return escape_bars(std::string(json.substr(1, json.size() - 2)));
+  Ordered value = Ordered::parse(json, nullptr, false);
+  if (value.is_discarded()) return std::nullopt;
+  return cell(value);
+}
+
+// A row of the answer from its JSON text, or nothing when it is not an array of values.
+std::optional<std::string> row_line(std::string_view row) {
+  auto values = items_of(row, '[', ']');
+  if (!values) return std::nullopt;
+  std::string line;
+  for (std::size_t i = 0; i < values->size(); ++i) {
+    auto text = cell_of((*values)[i]);
+    if (!text) return std::nullopt;
+    if (i) line += " | ";
+    line += *text;
+  }
+  return line;
+}
+
+// Writes `count` rows, the i-th made by `row(i)`, under `header`, as many as fit; says how many did
+// not. Rows past the first that does not fit are never made.
+template <class MakeRow>
+void write_table(TextWriter& out, const std::string& header, std::size_t count, MakeRow row) {
+  if (!out.line(header)) return out.closing("(" + std::to_string(count) + " rows left out of this text)");
+  for (std::size_t i = 0; i < count; ++i) {
+    if (out.line(row(i))) continue;
+    return out.closing("(" + std::to_string(count - i) +
                        " more rows are in the structured result; this text shows the first " +
                        std::to_string(i) + ")");
   }
 }
 
-void write_rows_answer(TextWriter& out, const Ordered& answer) {
-  const Ordered& columns = answer["columns"];
-  const Ordered& rows = answer["rows"];
+// False when a row is not as expected (then nothing of what was written counts).
+bool write_rows_answer(TextWriter& out, const Ordered& head, const std::vector<std::string_view>& rows) {
+  const Ordered& columns = head["columns"];
   std::string summary =
-      count_of(rows.size(), "row") + (answer.value("truncated", false) ? " shown, more exist" : "");
+      count_of(rows.size(), "row") + (head.value("truncated", false) ? " shown, more exist" : "");
   summary += ". Columns: ";
   for (std::size_t c = 0; c < columns.size(); ++c)
     summary += (c ? ", " : "") + columns[c].value("name", "") + " (" + columns[c].value("type", "") + ")";
   out.line(summary + ".");
-  for (const auto& notice : answer.value("notices", Ordered::array()))
+  for (const auto& notice : head.value("notices", Ordered::array()))
     out.line("Note: " + notice.get<std::string>());
-  if (rows.empty()) return;
+  if (rows.empty()) return true;
   Ordered names = Ordered::array();
   for (const auto& column : columns) names.push_back(column.value("name", ""));
-  std::vector<std::string> lines;
-  lines.reserve(rows.size());
-  for (const auto& row : rows) lines.push_back(table_line(row));
-  write_table(out, table_line(names), lines);
+  bool read = true;
+  write_table(out, table_line(names), rows.size(), [&](std::size_t i) {
+    auto line = read ? row_line(rows[i]) : std::nullopt;
+    read = read && line;
+    return line.value_or("");
+  });
+  return read;
+}
+
+// A rows answer ("columns" and "rows" at the top, as query writes it) read without parsing its rows:
+// only those the text has room for are. Nothing when `structured` is not one, or not as expected.
+std::optional<std::string> render_rows(std::string_view structured, std::size_t budget) {
+  auto members = items_of(structured, '{', '}');
+  if (!members) return std::nullopt;
+  Ordered head = Ordered::object();
+  std::optional<std::vector<std::string_view>> rows;
+  for (std::size_t i = 0; i + 1 < members->size(); i += 2) {
+    std::string_view key = (*members)[i], value = (*members)[i + 1];
+    if (key.size() < 2 || key.front() != '"' || key.find('\\') != std::string_view::npos) return std::nullopt;
+    key = key.substr(1, key.size() - 2);
+    if (key == "rows") {
+      rows = items_of(value, '[', ']');
+      if (!rows) return std::nullopt;
+    } else if (key == "columns" || key == "truncated" || key == "notices") {
+      Ordered parsed = Ordered::parse(value, nullptr, false);
+      if (parsed.is_discarded()) return std::nullopt;
+      head[std::string(key)] = std::move(parsed);
+    }
+  }
+  if (!rows || !head.contains("columns") || !head["columns"].is_array()) return std::nullopt;
+  TextWriter out(budget);
+  if (!write_rows_answer(out, head, *rows)) return std::nullopt;
+  return out.take();
 }
 
 void write_value(TextWriter& out, const std::string& key, const Ordered& value, const std::string& indent);
@@ -120,14 +296,12 @@ void write_object_array(TextWriter& out, const std::string& key, const Ordered& 
   for (const auto& item : items)
     for (const auto& [name, unused] : item.items())
       if (std::find(keys.begin(), keys.end(), name) == keys.end()) keys.push_back(name);
-  std::vector<std::string> lines;
-  for (const auto& item : items) {
-    Ordered cells = Ordered::array();
-    for (const auto& name : keys) cells.push_back(item.value(name.get<std::string>(), Ordered()));
-    lines.push_back(indent + table_line(cells));
-  }
   out.line(indent + key + " (" + std::to_string(items.size()) + "):");
-  write_table(out, indent + table_line(keys), lines);
+  write_table(out, indent + table_line(keys), items.size(), [&](std::size_t i) {
+    Ordered cells = Ordered::array();
+    for (const auto& name : keys) cells.push_back(items[i].value(name.get<std::string>(), Ordered()));
+    return indent + table_line(cells);
+  });
 }
 
 void write_object(TextWriter& out, const Ordered& object, const std::string& indent) {
@@ -156,13 +330,12 @@ std::string render_text(std::string_view structured) {
   constexpr std::size_t kMinimum =
       2000;                          // a short answer (a plan, a count) is shown whole, whatever its share
   constexpr std::size_t kShare = 5;  // a fifth of the structured answer: the line stays under 1.3x it
-  TextWriter out(std::max(structured.size() / kShare, kMinimum));
+  const std::size_t budget = std::max(structured.size() / kShare, kMinimum);
+  if (auto text = render_rows(structured, budget)) return *text;
+  TextWriter out(budget);
   Ordered answer = Ordered::parse(structured, nullptr, false);
   if (!answer.is_object()) return std::string(structured.substr(0, kMinimum));
-  if (answer.contains("columns") && answer.contains("rows"))
-    write_rows_answer(out, answer);
-  else
-    write_object(out, answer, "");
+  write_object(out, answer, "");
   return out.take();
 }
 

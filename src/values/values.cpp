@@ -69,6 +69,11 @@ void append_json(std::string& out, std::string_view text, Oid type, const Catalo
   detail::append_value(out, text, catalog.find(type), catalog, 0);
 }
 
+void append_json(std::string& out, std::string_view text, const Catalog::Entry* type,
+                 const Catalog& catalog) {
+  detail::append_value(out, text, type, catalog, 0);
+}
+
 namespace {
 
 // Built-in OIDs whose kind is kString but whose values a spreadsheet can type.

@@ -58,6 +58,9 @@ class Catalog {
 //   "crs" member when the SRID is not 4326; anything else -> its text as a string.
 // `text` is the value's text output; SQL NULL is written by the caller as null.
 void append_json(std::string& out, std::string_view text, Oid type, const Catalog& catalog);
+// The same with the type looked up once (catalog.find(type), which may be nullptr): for a column's
+// values, written one after another.
+void append_json(std::string& out, std::string_view text, const Catalog::Entry* type, const Catalog& catalog);
 
 // Appends `s` as a JSON string literal (quoted, escaped; invalid UTF-8 replaced by U+FFFD).
 void append_json_string(std::string& out, std::string_view s);
