@@ -28,13 +28,13 @@ struct Config {
   double max_cost = 1e7;          // the cost guard (tools::Limits)
   double max_plan_rows = 1e7;
   int max_chunks = 100;
-  std::string export_dir;  // "" = the default (a folder under Downloads)
+  int task_after_seconds = 5;  // mcp::Scheduling::task_after
+  std::string export_dir;      // "" = the default (a folder under Downloads)
   long export_max_rows = 1'000'000;
   long export_max_mb = 1024;
   int statement_timeout_seconds = 30;
   int pool_size = 4;
-  int task_after_seconds = 5;  // mcp::Scheduling::task_after
-  std::string map_tiles;              // tools::MapTiles: "" = none
+  std::string map_tiles;  // tools::MapTiles: "" = none
   std::string map_tiles_attribution;
   bool allow_writable_role = false;
   std::string analyst;  // shown to the database as application_name
