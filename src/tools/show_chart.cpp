@@ -130,9 +130,9 @@ class ChartBuilder {
     return out + "],\"notes\":" + json(notes).dump(-1, ' ', false, json::error_handler_t::replace) + "}";
   }
 
-  // The summary object without its closing brace.
-  std::string summary(long rows, std::string_view kind, bool truncated,
-                      const std::vector<std::string>& notices) const {
+  // What the model reads of the rows.
+  json summary(long rows, std::string_view kind, bool truncated,
+               const std::vector<std::string>& notices) const {
     json series = json::array();
     for (const Series& one : series_) series.push_back(one.summary());
     json out = {{"rows", rows},
@@ -145,9 +145,7 @@ class ChartBuilder {
                 {"series", std::move(series)},
                 {"truncated", truncated}};
     if (!notices.empty()) out["notices"] = notices;
-    std::string text = out.dump(-1, ' ', false, json::error_handler_t::replace);
-    text.pop_back();
-    return text;
+    return out;
   }
 
   long dropped() const { return dropped_; }

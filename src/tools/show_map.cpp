@@ -92,8 +92,8 @@ class MapBuilder {
     return data_ + "," + tail.substr(1);
   }
 
-  // The summary object without its closing brace.
-  std::string summary(long rows, bool truncated, const std::vector<std::string>& notices) const {
+  // What the model reads of the rows.
+  json summary(long rows, bool truncated, const std::vector<std::string>& notices) const {
     json out = {{"rows", rows},
                 {"drawn", drawn_},
                 {"geometry", {{"column", table_.column_name(geometry_)}, {"types", types_}}}};
@@ -105,9 +105,7 @@ class MapBuilder {
     if (colour_) out["colour_by"] = colour_summary();
     out["truncated"] = truncated;
     if (!notices.empty()) out["notices"] = notices;
-    std::string text = out.dump(-1, ' ', false, json::error_handler_t::replace);
-    text.pop_back();
-    return text;
+    return out;
   }
 
   long without_geometry() const { return without_geometry_; }

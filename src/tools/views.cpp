@@ -61,13 +61,14 @@ std::string column_list(const db::Table& table, const values::Catalog& catalog) 
   return list;
 }
 
-Answer view_answer(std::string summary, std::string_view kind, std::string data, ViewStore& store) {
+Answer view_answer(nlohmann::json summary, std::string_view kind, std::string data, ViewStore& store) {
   std::string handle = store.keep(std::move(data));
-  summary += R"(,"view":{"handle":")" + handle + R"(","kind":")" + std::string(kind) + R"("}})";
-  std::string text = render_text(summary) + "\nview handle: " + handle;
-  std::string meta =
-      R"({"fleet-analytics/view":{"handle":")" + handle + R"(","kind":")" + std::string(kind) + R"("}})";
-  return Answer{std::move(summary), std::move(text), {}, std::move(meta)};
+  nlohmann::json view = {{"handle", handle}, {"kind", kind}};
+  summary["view"] = view;
+  std::string structured = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text = render_text(structured) + "\nview handle: " + handle;
+  return Answer{
+      std::move(structured), std::move(text), {}, nlohmann::json{{"fleet-analytics/view", view}}.dump()};
 }
 
 }  // namespace tools

@@ -52,9 +52,9 @@ bool is_numeric(values::Family family);
 std::optional<double> number(std::string_view text);
 // "imei text, gps_time timestamp with time zone, …" for messages.
 std::string column_list(const db::Table& table, const values::Catalog& catalog);
-// The answer of show_map or show_chart: `summary` (a JSON object for the model, without its last
-// brace) gets the view's handle; so do the answer's _meta and its text block, for hosts that
-// strip structuredContent before it reaches the view.
-Answer view_answer(std::string summary, std::string_view kind, std::string data, ViewStore& store);
+// The answer of show_map or show_chart: `summary` (what the model reads) gets the view's handle;
+// so do the answer's _meta and its text block, for hosts that strip structuredContent before it
+// reaches the view.
+Answer view_answer(nlohmann::json summary, std::string_view kind, std::string data, ViewStore& store);
 
 }  // namespace tools
