@@ -42,23 +42,14 @@ step "building into ${build_dir#"$REPO_DIR"/}"
 cmake -S "$REPO_DIR" -B "$build_dir" "${cmake_flags[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
 
-free_port() {
-  local port
-  for port in $(seq 55433 55533); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port in 55433-55533" >&2
-  return 1
-}
+# shellcheck source=../tests/support/ports.sh
+source "$REPO_DIR/tests/support/ports.sh"
 
 step "starting the sandbox database"
 sandbox=$(mktemp -d /tmp/fam-test-pg.XXXXXX)
 rmdir "$sandbox"  # pg_sandbox.sh creates it with the right owner
 trap '"$SCRIPT_DIR/pg_sandbox.sh" stop "$sandbox" >/dev/null 2>&1 || true' EXIT
-"$SCRIPT_DIR/pg_sandbox.sh" start "$sandbox" "$(free_port)" >/dev/null
+"$SCRIPT_DIR/pg_sandbox.sh" start "$sandbox" "$(free_port 55433)" >/dev/null
 "$SCRIPT_DIR/pg_sandbox.sh" load "$sandbox" --scale small >/dev/null
 eval "$("$SCRIPT_DIR/pg_sandbox.sh" env "$sandbox")"
 

@@ -10,17 +10,8 @@ set -euo pipefail
 tests_binary=$1
 sandbox=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../scripts" && pwd)/pg_sandbox.sh
 
-free_port() {
-  local port
-  for port in $(seq "$1" "$(($1 + 100))"); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port from $1" >&2
-  return 1
-}
+# shellcheck source=../support/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/ports.sh"
 
 primary=$(mktemp -u /tmp/fam-primary.XXXXXX)
 standby=$(mktemp -u /tmp/fam-standby.XXXXXX)

@@ -5,6 +5,9 @@
 # stopped, and its files removed, when the sourcing shell exits. FAM_BOUNCER_POOL_SIZE sets its
 # default_pool_size (10): the database connections all clients share.
 
+# shellcheck source=ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+
 start_pgbouncer() {
   local pgbouncer port work owner try
   pgbouncer=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
@@ -14,9 +17,7 @@ start_pgbouncer() {
   fi
   : "${FAM_SANDBOX_PORT:?run under scripts/test.sh, or eval \"\$(scripts/pg_sandbox.sh env DIR)\" first}"
   : "${FAM_RO_PASSWORD_FILE:?}"
-  for port in $(seq 56433 56533); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
+  port=$(free_port 56433) || return 1
   work=$(mktemp -d /tmp/fam-pgbouncer.XXXXXX)
   # shellcheck disable=SC2064 # $work is meant to be fixed now
   trap "[[ -f $work/pgbouncer.pid ]] && kill \$(cat $work/pgbouncer.pid) 2>/dev/null; rm -rf $work" EXIT
