@@ -34,8 +34,12 @@ fam::Failure refuse(std::string_view why_and_what_to_do) {
   return {fam::FailureKind::kRefused, "refused: " + std::string(why_and_what_to_do), ""};
 }
 
-// What the walk decides before check() wraps the SQL: a kind, or the refusal.
-using Decision = fam::Result<StatementKind>;
+// What the walk decides before check() wraps the SQL: the statement's shape, or the refusal.
+struct Shape {
+  StatementKind kind = StatementKind::kQuery;
+  bool reads_data = true;
+};
+using Decision = fam::Result<Shape>;
 
 std::string with_article(const std::string& name) {
   const bool vowel = !name.empty() && std::string_view("AEIOU").find(name.front()) != std::string_view::npos;
@@ -139,9 +143,23 @@ Refusal check_field(const std::string& key, const json& value) {
   return std::nullopt;
 }
 
+// A FROM item (table, function, subquery, TABLESAMPLE) or a function call: the nodes through which a
+// query reads data or does work that its plan can price. (XMLTABLE is refused above.)
+bool reads_data(std::string_view key) {
+  return key == "RangeVar" || key == "RangeFunction" || key == "RangeSubselect" ||
+         key == "RangeTableSample" || key == "FuncCall";
+}
+
+// What the walk below the top node finds.
+struct Findings {
+  Refusal refusal;
+  bool reads_data = false;
+};
+
 // Visits every node with an explicit stack, not recursion: `SELECT 1+1+…+1` parses into a tree as deep
 // as it is long, and a recursive walk overflowed the stack at 10,000 terms.
-Refusal find_refusal(const json& root) {
+Findings walk(const json& root) {
+  Findings findings;
   std::vector<const json*> pending = {&root};
   while (!pending.empty()) {
     const json& value = *pending.back();
@@ -150,12 +168,14 @@ Refusal find_refusal(const json& root) {
       for (const json& item : value) pending.push_back(&item);
     } else if (value.is_object()) {
       for (const auto& [key, child] : value.items()) {
-        if (Refusal refusal = check_field(key, child)) return refusal;
+        findings.refusal = check_field(key, child);
+        if (findings.refusal) return findings;
+        findings.reads_data = findings.reads_data || reads_data(key);
         if (child.is_structured()) pending.push_back(&child);
       }
     }
   }
-  return std::nullopt;
+  return findings;
 }
 
 bool has_analyze_option(const json& explain) {
@@ -177,12 +197,12 @@ Decision check_explain(const json& explain) {
     return refuse("EXPLAIN is allowed only of a read-only query; this is EXPLAIN of " +
                   with_article(statement_name(type, *fields)) + " statement");
   }
-  return StatementKind::kExplain;
+  return Shape{StatementKind::kExplain, true};
 }
 
 Decision check_top_level(const json& statement) {
   const auto [type, fields] = unwrap(statement);
-  if (type == "SelectStmt") return StatementKind::kQuery;
+  if (type == "SelectStmt") return Shape{StatementKind::kQuery, true};
   if (type == "ExplainStmt") return check_explain(*fields);
   return refuse("only read-only queries are allowed (" + std::string(kReadOnlyKinds) + "); this is " +
                 with_article(statement_name(type, *fields)) + " statement");
@@ -204,8 +224,9 @@ Decision check_statements(const json& statements) {
   Decision decision = check_top_level(statement);
   if (!decision) return decision;
   // Walk below the top node: it is already known to be a SELECT or an EXPLAIN.
-  if (Refusal refusal = find_refusal(*unwrap(statement).second)) return refuse(*refusal);
-  return decision;
+  const Findings findings = walk(*unwrap(statement).second);
+  if (findings.refusal) return refuse(*findings.refusal);
+  return Shape{decision->kind, findings.reads_data};
 }
 
 }  // namespace
@@ -221,7 +242,7 @@ Verdict check(std::string_view sql) {
   }
   Decision decision = check_statements(field(parsed.tree, "stmts"));
   if (!decision) return decision.failure();
-  return GuardedSql(std::string(sql), *decision);
+  return GuardedSql(std::string(sql), decision->kind, decision->reads_data);
 }
 
 }  // namespace guard

@@ -37,12 +37,18 @@ class GuardedSql {
  public:
   const std::string& text() const { return text_; }
   StatementKind kind() const { return kind_; }
+  // False when the statement has no FROM item and calls no function anywhere (`SELECT 1`,
+  // `VALUES (1, 'a')`, `SELECT current_date`): it reads no table, and its cost is that of its
+  // literal expressions, which no plan can price any better.
+  bool reads_data() const { return reads_data_; }
 
  private:
   friend Verdict check(std::string_view sql);
-  GuardedSql(std::string text, StatementKind kind) : text_(std::move(text)), kind_(kind) {}
+  GuardedSql(std::string text, StatementKind kind, bool reads_data)
+      : text_(std::move(text)), kind_(kind), reads_data_(reads_data) {}
   std::string text_;
   StatementKind kind_;
+  bool reads_data_;
 };
 
 }  // namespace guard

@@ -141,10 +141,14 @@ void ChunkCache::keep(db::Table chunks) {
 
 std::vector<db::Statement> planned(const guard::GuardedSql& sql, db::Statement statement,
                                    const Context& context) {
+  std::vector<db::Statement> statements;
+  if (!sql.reads_data()) {  // nothing for a plan to weigh: spare the round trip
+    statements.push_back(std::move(statement));
+    return statements;
+  }
   const bool timescale = context.database.facts().has_timescaledb;
   std::optional<db::Table> known = timescale ? context.chunks.fresh() : std::nullopt;
   const bool read_chunks = timescale && !known;
-  std::vector<db::Statement> statements;
   statements.push_back(db::Statement::plan_of(sql));
   if (read_chunks) statements.push_back(hypertable_chunks());
   const Limits& limits = context.limits;

@@ -55,7 +55,8 @@ db::Statement hypertable_chunks();
 PlanFacts read_plan(std::string_view plan, const db::Table* chunks);
 // The statements of a call that runs `statement` only when the plan of `sql` is light enough: its
 // plan, the hypertables' chunks (with TimescaleDB), the gate that decides, then `statement`, in one
-// transaction. A refusal is kRefused, with what to change.
+// transaction. A refusal is kRefused, with what to change. A statement that reads no data
+// (GuardedSql::reads_data) runs unplanned.
 std::vector<db::Statement> planned(const guard::GuardedSql& sql, db::Statement statement,
                                    const Context& context);
 

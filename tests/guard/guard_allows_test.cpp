@@ -173,3 +173,39 @@ TEST_CASE("guard allows EXPLAIN without ANALYZE and says it is an EXPLAIN", "[gu
   };
   for (const std::string& sql : queries) require_allowed(sql, StatementKind::kExplain);
 }
+
+// The cost guard skips the plan of a statement that reads no data, so each query that reads a table,
+// calls a function or has a FROM item anywhere (even inside a subquery or CTE) must say it does.
+TEST_CASE("guard tells statements that read data from those that cannot", "[guard]") {
+  const std::vector<std::string> constant = {
+      "SELECT 1",
+      "select 1 + 2 * 3 AS n, 'a' || 'b', NULL::text",
+      "VALUES (1, 'a'), (2, 'b')",
+      "SELECT current_date, CURRENT_TIMESTAMP, 'tracksolid.positions'::regclass",
+      "WITH a AS (SELECT 1 AS n) SELECT 2",
+  };
+  for (const std::string& sql : constant) {
+    INFO("SQL: " << sql);
+    const guard::Verdict verdict = guard::check(sql);
+    REQUIRE(verdict.ok());
+    CHECK_FALSE(verdict->reads_data());
+  }
+  const std::vector<std::string> reading = {
+      "SELECT * FROM tracksolid.positions",
+      "TABLE reporting.trips",
+      "SELECT generate_series(1, 1000000000)",
+      "SELECT now()",
+      "SELECT (SELECT count(*) FROM tracksolid.alarms)",
+      "WITH a AS (SELECT imei FROM tracksolid.devices) SELECT 1",
+      "SELECT * FROM generate_series(1, 10) g",
+      "SELECT n FROM (SELECT 2) AS b(n)",
+      "SELECT * FROM reporting.trips TABLESAMPLE SYSTEM (1)",
+      "SELECT 1 WHERE EXISTS (SELECT FROM tracksolid.devices)",
+  };
+  for (const std::string& sql : reading) {
+    INFO("SQL: " << sql);
+    const guard::Verdict verdict = guard::check(sql);
+    REQUIRE(verdict.ok());
+    CHECK(verdict->reads_data());
+  }
+}
