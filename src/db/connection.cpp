@@ -132,7 +132,7 @@ Table Table::make(const std::vector<Column>& columns,
 }
 
 int Table::row_count() const {
-  return PQntuples(result_.get());
+  return extras_ ? extras_->rows : PQntuples(result_.get());
 }
 int Table::column_count() const {
   return PQnfields(result_.get());
@@ -154,6 +154,13 @@ std::optional<std::size_t> Table::omitted_size(int row, int column) const {
 }
 
 std::optional<std::string_view> Table::value(int row, int column) const {
+  if (extras_) {
+    const auto cell = static_cast<std::size_t>(row) * static_cast<std::size_t>(column_count()) +
+                      static_cast<std::size_t>(column);
+    if (extras_->nulls[cell]) return std::nullopt;
+    const std::size_t start = cell ? extras_->ends[cell - 1] : 0;
+    return std::string_view(extras_->text).substr(start, extras_->ends[cell] - start);
+  }
   if (PQgetisnull(result_.get(), row, column)) return std::nullopt;
   return std::string_view(PQgetvalue(result_.get(), row, column),
                           static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));

@@ -109,7 +109,7 @@ class RowCollector {
   // A PGRES_SINGLE_TUPLE's row (or each row of a whole result, if single-row mode was refused).
   void add(const PGresult* result, int row) {
     if (extras_->cut) return;
-    if (!kept_) kept_.reset(PQcopyResult(result, PG_COPYRES_ATTRS));
+    if (!columns_) columns_.reset(PQcopyResult(result, PG_COPYRES_ATTRS));
     const int columns = PQnfields(result);
     std::size_t bytes = 0;
     for (int c = 0; c < columns; ++c) bytes += kept_size(result, row, c);
@@ -117,15 +117,15 @@ class RowCollector {
       extras_->cut = true;
       return;
     }
-    const int at = PQntuples(kept_.get());
-    for (int c = 0; c < columns; ++c) keep(result, row, c, at);
+    for (int c = 0; c < columns; ++c) keep(result, row, c);
+    ++extras_->rows;
     bytes_ += bytes;
   }
 
   // The closing PGRES_TUPLES_OK.
   Table finish(ResultPtr last) {
     for (int row = 0; row < PQntuples(last.get()); ++row) add(last.get(), row);
-    Table table(kept_ ? kept_.release() : last.release());
+    Table table(columns_ ? columns_.release() : last.release());
     table.extras_ = extras_;
     return table;
   }
@@ -136,22 +136,21 @@ class RowCollector {
     return length > budget_.value_bytes ? 0 : length;
   }
 
-  void keep(const PGresult* result, int row, int column, int at) {
-    if (PQgetisnull(result, row, column)) {
-      PQsetvalue(kept_.get(), at, column, nullptr, -1);
-      return;
-    }
+  void keep(const PGresult* result, int row, int column) {
+    Table::Extras& kept = *extras_;
+    const bool null = PQgetisnull(result, row, column);
     auto length = static_cast<std::size_t>(PQgetlength(result, row, column));
     if (length > budget_.value_bytes) {
-      extras_->omitted.push_back({{at, column}, length});
-      PQsetvalue(kept_.get(), at, column, const_cast<char*>(""), 0);
-      return;
+      kept.omitted.push_back({{kept.rows, column}, length});
+    } else if (!null) {
+      kept.text.append(PQgetvalue(result, row, column), length);
     }
-    PQsetvalue(kept_.get(), at, column, PQgetvalue(result, row, column), static_cast<int>(length));
+    kept.ends.push_back(kept.text.size());
+    kept.nulls.push_back(null);
   }
 
   RowBudget budget_;
-  ResultPtr kept_;
+  ResultPtr columns_;  // the first row's result, without its rows: the columns' names and types
   std::size_t bytes_ = 0;
   std::shared_ptr<Table::Extras> extras_;
 };

@@ -165,9 +165,16 @@ class Table {
 
  private:
   friend class RowCollector;
+  // What a read within a RowBudget keeps. Its rows arrive one result each; their values are copied
+  // end to end into one buffer (result_ then holds only the columns), which costs a memcpy a value
+  // where libpq's PQsetvalue costs an allocation and a copy.
   struct Extras {
     std::vector<std::pair<std::pair<int, int>, std::size_t>> omitted;  // (row, column) -> size
     bool cut = false;
+    int rows = 0;
+    std::string text;               // every kept value, end to end
+    std::vector<std::size_t> ends;  // row-major, per cell: where its value ends in `text`
+    std::vector<bool> nulls;        // row-major, per cell
   };
   std::shared_ptr<pg_result> result_;
   std::shared_ptr<Extras> extras_;
