@@ -129,27 +129,58 @@ std::size_t skip_value(std::string_view s, std::size_t i) {
   return kBad;
 }
 
-// The texts of an array's items, or of an object's keys (quotes included) and values, in turn.
-std::optional<std::vector<std::string_view>> items_of(std::string_view s, char open, char close) {
-  std::size_t i = skip_space(s, 0);
-  if (i >= s.size() || s[i] != open) return std::nullopt;
-  std::vector<std::string_view> items;
-  i = skip_space(s, i + 1);
-  if (i < s.size() && s[i] == close) return items;
-  for (;;) {
-    std::size_t end = skip_value(s, i);
-    if (end == kBad) return std::nullopt;
-    items.push_back(s.substr(i, end - i));
-    i = skip_space(s, end);
-    if (open == '{' && items.size() % 2 == 1) {
-      if (i >= s.size() || s[i] != ':') return std::nullopt;
-      i = skip_space(s, i + 1);
-      continue;
+// The texts of an array's items, or of an object's keys (quotes included) and values, in turn, read
+// one at a time: a text that shows the first rows of 10,000 never splits the other 9,990.
+class ItemScanner {
+ public:
+  ItemScanner(std::string_view s, char open, char close) : s_(s), close_(close), object_(open == '{') {
+    i_ = skip_space(s, 0);
+    if (i_ >= s.size() || s[i_] != open) {
+      i_ = kBad;
+      return;
     }
-    if (i < s.size() && s[i] == close) return items;
-    if (i >= s.size() || s[i] != ',') return std::nullopt;
-    i = skip_space(s, i + 1);
+    i_ = skip_space(s, i_ + 1);
+    done_ = i_ < s.size() && s[i_] == close;
   }
+
+  // The next item; nothing at the close, or past anything not as expected (then !complete()).
+  std::optional<std::string_view> next() {
+    if (done_ || i_ == kBad) return std::nullopt;
+    const std::size_t end = skip_value(s_, i_);
+    if (end == kBad) {
+      i_ = kBad;
+      return std::nullopt;
+    }
+    const std::string_view item = s_.substr(i_, end - i_);
+    i_ = skip_space(s_, end);
+    const bool key = object_ && ++items_ % 2 == 1;
+    if (!key && i_ < s_.size() && s_[i_] == close_)
+      done_ = true;
+    else if (i_ < s_.size() && s_[i_] == (key ? ':' : ','))
+      i_ = skip_space(s_, i_ + 1);
+    else
+      i_ = kBad;
+    return item;
+  }
+
+  // True once the close was reached with every item as expected.
+  bool complete() const { return done_; }
+
+ private:
+  std::string_view s_;
+  char close_;
+  bool object_;
+  std::size_t i_ = 0;
+  std::size_t items_ = 0;
+  bool done_ = false;
+};
+
+std::optional<std::vector<std::string_view>> items_of(std::string_view s, char open, char close) {
+  ItemScanner scanner(s, open, close);
+  std::vector<std::string_view> items;
+  while (auto item = scanner.next()) items.push_back(*item);
+  if (!scanner.complete()) return std::nullopt;
+  return items;
 }
 
 // JSON text without the spaces between its tokens, as the parser would dump it (numbers as written).
@@ -238,27 +269,38 @@ void write_table(TextWriter& out, const std::string& header, std::size_t count, 
   }
 }
 
-// False when a row is not as expected (then nothing of what was written counts).
-bool write_rows_answer(TextWriter& out, const Ordered& head, const std::vector<std::string_view>& rows) {
+// False when a row is not as expected (then nothing of what was written counts). `rows` is the
+// answer's array of `count` rows, read only as far as the text has room for.
+bool write_rows_answer(TextWriter& out, const Ordered& head, std::size_t count, std::string_view rows) {
   const Ordered& columns = head["columns"];
-  std::string summary =
-      count_of(rows.size(), "row") + (head.value("truncated", false) ? " shown, more exist" : "");
+  std::string summary = count_of(count, "row") + (head.value("truncated", false) ? " shown, more exist" : "");
   summary += ". Columns: ";
   for (std::size_t c = 0; c < columns.size(); ++c)
     summary += (c ? ", " : "") + columns[c].value("name", "") + " (" + columns[c].value("type", "") + ")";
   out.line(summary + ".");
   for (const auto& notice : head.value("notices", Ordered::array()))
     out.line("Note: " + notice.get<std::string>());
-  if (rows.empty()) return true;
+  if (count == 0) return true;
   Ordered names = Ordered::array();
   for (const auto& column : columns) names.push_back(column.value("name", ""));
+  ItemScanner scanner(rows, '[', ']');
   bool read = true;
-  write_table(out, table_line(names), rows.size(), [&](std::size_t i) {
-    auto line = read ? row_line(rows[i]) : std::nullopt;
+  write_table(out, table_line(names), count, [&](std::size_t) {
+    auto row = read ? scanner.next() : std::nullopt;
+    auto line = row ? row_line(*row) : std::nullopt;
     read = read && line;
     return line.value_or("");
   });
   return read;
+}
+
+// How many rows the answer says it holds ("row_count"), or else counts them.
+std::optional<std::size_t> row_count(const Ordered& head, std::string_view rows) {
+  if (head.contains("row_count") && head["row_count"].is_number_unsigned())
+    return head["row_count"].get<std::size_t>();
+  auto items = items_of(rows, '[', ']');
+  if (!items) return std::nullopt;
+  return items->size();
 }
 
 // A rows answer ("columns" and "rows" at the top, as query writes it) read without parsing its rows:
@@ -267,23 +309,24 @@ std::optional<std::string> render_rows(std::string_view structured, std::size_t 
   auto members = items_of(structured, '{', '}');
   if (!members) return std::nullopt;
   Ordered head = Ordered::object();
-  std::optional<std::vector<std::string_view>> rows;
+  std::optional<std::string_view> rows;
   for (std::size_t i = 0; i + 1 < members->size(); i += 2) {
     std::string_view key = (*members)[i], value = (*members)[i + 1];
     if (key.size() < 2 || key.front() != '"' || key.find('\\') != std::string_view::npos) return std::nullopt;
     key = key.substr(1, key.size() - 2);
     if (key == "rows") {
-      rows = items_of(value, '[', ']');
-      if (!rows) return std::nullopt;
-    } else if (key == "columns" || key == "truncated" || key == "notices") {
+      rows = value;
+    } else if (key == "columns" || key == "truncated" || key == "notices" || key == "row_count") {
       Ordered parsed = Ordered::parse(value, nullptr, false);
       if (parsed.is_discarded()) return std::nullopt;
       head[std::string(key)] = std::move(parsed);
     }
   }
   if (!rows || !head.contains("columns") || !head["columns"].is_array()) return std::nullopt;
+  auto count = row_count(head, *rows);
+  if (!count) return std::nullopt;
   TextWriter out(budget);
-  if (!write_rows_answer(out, head, *rows)) return std::nullopt;
+  if (!write_rows_answer(out, head, *count, *rows)) return std::nullopt;
   return out.take();
 }
 
