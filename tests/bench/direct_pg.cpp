@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace bench {
 namespace {
@@ -123,6 +124,56 @@ std::size_t fetch_all_values(PGconn* conn, const std::string& sql) {
     }
   }
   return bytes;
+}
+
+values::Catalog read_catalog(PGconn* conn) {
+  PgResult types(PQexec(conn,
+                        "SELECT t.oid, format_type(t.oid, NULL), t.typname, t.typcategory, t.typelem, "
+                        "COALESCE(e.typdelim, t.typdelim), t.typbasetype FROM pg_type t "
+                        "LEFT JOIN pg_type e ON e.oid = t.typelem"),
+                 PQclear);
+  if (PQresultStatus(types.get()) != PGRES_TUPLES_OK) fail(conn, "read pg_type");
+  auto oid = [&](int row, int column) {
+    return static_cast<values::Oid>(std::stoul(PQgetvalue(types.get(), row, column)));
+  };
+  auto text = [&](int row, int column) { return std::string(PQgetvalue(types.get(), row, column)); };
+  values::Catalog catalog;
+  for (int row = 0; row < PQntuples(types.get()); ++row) {
+    catalog.add(values::TypeRow{oid(row, 0), text(row, 1), text(row, 2), text(row, 3).front(), oid(row, 4),
+                                text(row, 5).front(), oid(row, 6)});
+  }
+  return catalog;
+}
+
+std::size_t fetch_as_json(PGconn* conn, const std::string& sql, const values::Catalog& catalog) {
+  PgResult settings(PQexec(conn,
+                           "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601';"
+                           " SET extra_float_digits = 1; SET bytea_output = 'hex'"),
+                    PQclear);
+  if (PQresultStatus(settings.get()) != PGRES_COMMAND_OK) fail(conn, "session settings");
+  PgResult result(PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), PQclear);
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) fail(conn, "fetch");
+  const int rows = PQntuples(result.get()), columns = PQnfields(result.get());
+  std::vector<const values::Catalog::Entry*> types;
+  for (int column = 0; column < columns; ++column)
+    types.push_back(catalog.find(PQftype(result.get(), column)));
+  std::string json = "[";
+  for (int row = 0; row < rows; ++row) {
+    json += row ? ",[" : "[";
+    for (int column = 0; column < columns; ++column) {
+      if (column) json += ',';
+      if (PQgetisnull(result.get(), row, column)) {
+        json += "null";
+        continue;
+      }
+      std::string_view text(PQgetvalue(result.get(), row, column),
+                            static_cast<std::size_t>(PQgetlength(result.get(), row, column)));
+      values::append_json(json, text, types[static_cast<std::size_t>(column)], catalog);
+    }
+    json += ']';
+  }
+  json += ']';
+  return json.size();
 }
 
 std::string single_value(PGconn* conn, const std::string& sql) {

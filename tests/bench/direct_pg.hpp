@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "values/values.hpp"
+
 namespace bench {
 
 using PgConn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
@@ -33,6 +35,14 @@ void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, 
 
 // Runs `sql` (text format) and reads every value, as the server must; the bytes read.
 std::size_t fetch_all_values(PGconn* conn, const std::string& sql);
+
+// What every type OID means for JSON, read as the server reads it at start (outside pipeline mode).
+values::Catalog read_catalog(PGconn* conn);
+// Runs `sql` under the server's session settings (UTC, ISO dates, hex bytea) and builds the JSON the
+// server's answer carries for its rows, `[[v, …], …]`, with the server's own value converters; the
+// JSON's size. The fair yardstick for a big answer: the same rows, fetched and turned into the same
+// JSON, without MCP, the guard, the cursor or the text block. Outside pipeline mode.
+std::size_t fetch_as_json(PGconn* conn, const std::string& sql, const values::Catalog& catalog);
 // The first value of `sql`'s result (outside pipeline mode).
 std::string single_value(PGconn* conn, const std::string& sql);
 
