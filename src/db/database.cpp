@@ -36,7 +36,15 @@ Database::Database(Settings settings) : settings_(std::move(settings)) {
           if (!routed) return routed.failure();
           route = *routed;
         }
-        return Connection::open(settings_, route, cancel);
+        auto opened = Connection::open(settings_, route, cancel);
+        // Through a tunnel, a host that cannot be reached fails only after libpq has connected to its
+        // socket, and libpq then tries no other host; the tunnel closes that host's socket, so a
+        // second try passes over it, as libpq does over a host that refuses the connection.
+        bool several_hosts = route && route->host.find(',') != std::string::npos;
+        if (!opened && several_hosts && opened.failure().kind == FailureKind::kUnreachable &&
+            !cancel.cancelled())
+          return Connection::open(settings_, route, cancel);
+        return opened;
       },
       settings_.pool_size,
       [this](int pid) {

@@ -262,9 +262,11 @@ void Agent::add(const KeyPair& key, const std::string& passphrase) {
       " </dev/null");
 }
 
-EchoServer::EchoServer(int pieces) : pieces_(pieces) {
+EchoServer::EchoServer(int pieces, int port) : pieces_(pieces) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(0);
+  int on = 1;  // a port just given up by another echo server may be taken again at once
+  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in addr = loopback(port);
   REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   REQUIRE(listen(listen_fd_, 16) == 0);
   socklen_t len = sizeof addr;
@@ -327,6 +329,15 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 tunnel::Options options_for(const SshServer& server, const KeyPair& key, const ClientEnv& env,
                             int target_port) {
   tunnel::Options o;
@@ -336,16 +347,15 @@ tunnel::Options options_for(const SshServer& server, const KeyPair& key, const C
   o.identity = key.private_path;
   o.known_hosts = env.home / "known_hosts";
   o.config_file = env.home / "no-such-config";
-  o.target_host = "127.0.0.1";
-  o.target_port = target_port;
+  o.targets = {{"127.0.0.1", target_port}};
   write_file(o.known_hosts, server.known_hosts_line() + "\n");
   return o;
 }
 
-int connect_unix(const tunnel::Tunnel& t) {
+int connect_unix(const tunnel::Tunnel& t, std::size_t target) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::string path = t.socket_directory() + "/.s.PGSQL." + std::to_string(t.port());
+  std::string path = t.socket_directory(target) + "/.s.PGSQL." + std::to_string(t.port(target));
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
@@ -355,8 +365,8 @@ int connect_unix(const tunnel::Tunnel& t) {
   return fd;
 }
 
-std::string echo_through(const tunnel::Tunnel& t, const std::string& data) {
-  int fd = connect_unix(t);
+std::string echo_through(const tunnel::Tunnel& t, const std::string& data, std::size_t target) {
+  int fd = connect_unix(t, target);
   if (fd < 0) return "(cannot connect to the tunnel's socket)";  // no REQUIRE: see support.hpp
   std::thread writer([&] {
     for (size_t sent = 0; sent < data.size();) {
