@@ -192,6 +192,15 @@ SshServer::SshServer(const SshServerOptions& options) : port_(free_port()), user
             options.extra_config + "\n";
   write_file(dir_ / "sshd_config", config);
   write_file(dir_ / "authorized_keys", "");
+  start();
+}
+
+SshServer::~SshServer() {
+  stop();
+}
+
+void SshServer::start() {
+  if (pid_ > 0) return;
   pid_ = spawn({"/usr/sbin/sshd", "-D", "-e", "-f", dir_ / "sshd_config"}, dir_ / "sshd.log");
   sockaddr_in addr = loopback(port_);
   wait_ready(
@@ -199,9 +208,18 @@ SshServer::SshServer(const SshServerOptions& options) : port_(free_port()), user
       dir_ / "sshd.log");
 }
 
-SshServer::~SshServer() {
+void SshServer::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGSTOP);  // first: a client that reconnects at once must not get a new session
   kill_connections();
-  stop(pid_);
+  kill(pid_, SIGTERM);
+  kill(pid_, SIGCONT);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool SshServer::has_connections() const {
+  return pid_ > 0 && !children_of(pid_).empty();
 }
 
 void SshServer::authorize(const KeyPair& key, const std::string& options) {

@@ -89,6 +89,12 @@ class SshServer {
   std::string fingerprint(const std::string& type = "ed25519") const;  // "SHA256:..."
   // Kills every per-connection sshd process: the clients' sessions drop, the server stays up.
   void kill_connections();
+  // Stops the whole server, listener included (as `systemctl stop ssh` and a reboot do) ...
+  void stop();
+  // ... and starts it again, on the same port with the same keys; returns once it accepts.
+  void start();
+  // Whether any client connection is open (a per-connection sshd process exists).
+  bool has_connections() const;
   std::string log() const;
   std::string authorized_keys_path() const { return dir_ / "authorized_keys"; }
 
