@@ -4,14 +4,19 @@
 // tests/integration/replica_test.sh makes the two clusters and sets the env, once per test case.
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "../tunnel/support.hpp"
 #include "mcp_client.hpp"
 
+using testing::CommandRun;
+using testing::doctor_line;
+using testing::doctor_status;
 using testing::json;
 using testing::McpClient;
+using testing::run_command;
 
 namespace {
 
@@ -71,12 +76,44 @@ TEST_CASE("through the built-in SSH tunnel, a multi-host URL reads the standby, 
   sshd.authorize(key);
   std::string known_hosts = client_env.home / "known_hosts";
   tunnel_test::write_file(known_hosts, sshd.known_hosts_line() + "\n");
-  McpClient client({"--database-url", url, "--database-password-file", testing::ro_password_file(),
-                    "--ssh-host", "127.0.0.1", "--ssh-port", std::to_string(sshd.port()), "--ssh-user",
-                    sshd.user(), "--ssh-identity", key.private_path, "--ssh-known-hosts", known_hosts},
-                   true);
+  std::vector<std::string> args{"--database-url",
+                                url,
+                                "--database-password-file",
+                                testing::ro_password_file(),
+                                "--ssh-host",
+                                "127.0.0.1",
+                                "--ssh-port",
+                                std::to_string(sshd.port()),
+                                "--ssh-user",
+                                sshd.user(),
+                                "--ssh-identity",
+                                key.private_path,
+                                "--ssh-known-hosts",
+                                known_hosts};
+  std::vector<std::string> doctor_args = args;
+  doctor_args.insert(doctor_args.begin(), "doctor");
+  // "127.0.0.1:STANDBY,127.0.0.1:PRIMARY", as the URL names them
+  std::string hosts(url);
+  hosts = hosts.substr(hosts.find('@') + 1, hosts.find('/', hosts.find('@')) - hosts.find('@') - 1);
+  const std::string standby = hosts.substr(0, hosts.find(','));
+
+  CommandRun healthy = run_command(doctor_args, true);
+  INFO(healthy.out << healthy.err);
+  CHECK(healthy.exit_code == 0);
+  CHECK(doctor_line(healthy, "forward")
+            .find(standby + ", " + hosts.substr(hosts.find(',') + 1) + " reachable from the SSH host") !=
+        std::string::npos);
+
+  const std::size_t logins_before = sshd.log().size();
+  McpClient client(args, true);
   reads_standby_then_primary(client, stop_standby);
-  std::string log = sshd.log();  // both hosts were reached through one SSH login
+  std::string log = sshd.log().substr(logins_before);  // both hosts were reached through one SSH login
   CHECK(log.find("Accepted publickey") != std::string::npos);
   CHECK(log.find("Accepted publickey") == log.rfind("Accepted publickey"));
+
+  // With the standby stopped, doctor names it: a host in the URL that cannot be reached.
+  CommandRun degraded = run_command(doctor_args, true);
+  INFO(degraded.out << degraded.err);
+  CHECK(doctor_status(degraded, "forward") == "FAIL");
+  CHECK(doctor_line(degraded, "forward").find("not listening at " + standby) != std::string::npos);
 }
