@@ -5,7 +5,9 @@
 // `<socket_directory>/.s.PGSQL.<port>` inside a fresh 0700 directory of its own. Every connection
 // accepted there is forwarded over the one SSH session as a direct-tcpip channel to that target, so
 // libpq connects with `host=<dir1>,<dir2> port=<port1>,<port2>` and its own multi-host logic
-// (target_session_attrs) works unchanged. No TCP port is ever opened on this machine.
+// (target_session_attrs) works unchanged. No TCP port is ever opened on this machine. With several
+// targets, the socket of a target that cannot be reached is removed until the tunnel reaches it
+// again (it tries every few seconds), so that libpq's connect() fails there and it tries the next.
 //
 // diagnose() runs the same steps one at a time, for `fleet-analytics-mcp doctor`.
 //
