@@ -48,7 +48,8 @@ Forwarder::Forwarder(Endpoint endpoint, Session session, std::vector<SocketDir*>
     : endpoint_(std::move(endpoint)),
       sockets_(std::move(sockets)),
       probe_at_(sockets_.size()),
-      session_(std::move(session)) {
+      session_(std::move(session)),
+      serving_(sockets_.size(), true) {
   if (!open_pipe(wake_read_, wake_write_)) {
     set_error(std::string("tunnel: cannot start the forwarding thread: pipe: ") + std::strerror(errno));
     return;
@@ -68,6 +69,11 @@ Forwarder::~Forwarder() {
 std::string Forwarder::last_error() const {
   std::lock_guard lock(error_mutex_);
   return last_error_;
+}
+
+bool Forwarder::serving(std::size_t target) const {
+  std::lock_guard lock(error_mutex_);
+  return serving_.at(target);
 }
 
 void Forwarder::set_error(std::string message) {
@@ -152,6 +158,8 @@ void Forwarder::mark_target(std::size_t target, bool reachable) {
     set_error(error);
   }
   probe_at_[target] = std::chrono::steady_clock::now() + kProbeEvery;
+  std::lock_guard lock(error_mutex_);
+  serving_[target] = sockets_[target]->listen_fd() >= 0;
 }
 
 // A probe is a connection from one end of a socket pair whose other end is closed already: once its

@@ -33,6 +33,7 @@ class Forwarder {
   Forwarder& operator=(const Forwarder&) = delete;
 
   std::string last_error() const;
+  bool serving(std::size_t target) const;  // see Tunnel::serving
 
  private:
   void run();
@@ -61,8 +62,9 @@ class Forwarder {
   std::vector<ChannelPtr> closing_;  // channels being closed without blocking
   Fd wake_read_;
   Fd wake_write_;
-  mutable std::mutex error_mutex_;
+  mutable std::mutex error_mutex_;  // guards last_error_ and serving_
   std::string last_error_;
+  std::vector<bool> serving_;  // per target: its socket listens
   bool idle_data_ = false;     // the server sent something while no channel could read it
   bool rechecked_ = false;     // the last pass ran only for has_buffered_work()
   std::string error_scratch_;  // filled by a pumping step, read by settle()

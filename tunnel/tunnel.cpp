@@ -49,6 +49,9 @@ int Tunnel::port(std::size_t target) const {
 const std::string& Tunnel::user() const {
   return impl_->endpoint.user;
 }
+bool Tunnel::serving(std::size_t target) const {
+  return impl_->forwarder->serving(target);
+}
 std::string Tunnel::last_error() const {
   return impl_->forwarder->last_error();
 }

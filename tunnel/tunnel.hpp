@@ -81,6 +81,9 @@ class Tunnel {
   int port(std::size_t target = 0) const;
   // The SSH user actually logged in as (after the ssh config and $USER), e.g. for application_name.
   const std::string& user() const;
+  // Whether Options::targets[target] is served: false, with several targets, from a failed forward
+  // to it until the tunnel reaches it again (its socket is removed meanwhile). Thread-safe.
+  bool serving(std::size_t target) const;
   // Why the most recent forwarded connection failed, or "" if none has. Thread-safe.
   // e.g. "ssh: connection to db.internal:22 lost (...); reconnecting on the next connection"
   std::string last_error() const;

@@ -7,10 +7,15 @@
 namespace commands {
 
 db::Route local_route(const tunnel::Tunnel& tunnel, std::size_t targets) {
+  std::vector<std::size_t> served;  // read once: the tunnel's thread may change them meanwhile
+  for (std::size_t i = 0; i < targets; ++i)
+    if (tunnel.serving(i)) served.push_back(i);
+  if (served.empty())
+    for (std::size_t i = 0; i < targets; ++i) served.push_back(i);
   db::Route route;
-  for (std::size_t i = 0; i < targets; ++i) {
-    route.host += (i == 0 ? "" : ",") + tunnel.socket_directory(i);
-    route.port += (i == 0 ? "" : ",") + std::to_string(tunnel.port(i));
+  for (std::size_t i : served) {
+    route.host += (route.host.empty() ? "" : ",") + tunnel.socket_directory(i);
+    route.port += (route.port.empty() ? "" : ",") + std::to_string(tunnel.port(i));
   }
   return route;
 }

@@ -22,7 +22,8 @@ tools::Limits tool_limits(const config::Config& config);
 // How to reach `targets` (the database hosts as the SSH host sees them, in the URL's order) through
 // config's SSH options.
 tunnel::Options tunnel_options(const config::Config& config, const std::vector<db::Endpoint>& targets);
-// libpq's `host` and `port` lists for a tunnel opened with `targets` targets, in their order.
+// libpq's `host` and `port` lists for a tunnel opened with `targets` targets, in their order: those
+// the tunnel serves (all of them when it serves none, so that libpq's error names every host).
 db::Route local_route(const tunnel::Tunnel& tunnel, std::size_t targets);
 // Sends the database's connections through `tunnel` (opened with `targets` targets), and names the
 // analyst after its SSH user.

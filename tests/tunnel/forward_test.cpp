@@ -92,6 +92,7 @@ TEST_CASE("one tunnel forwards to two targets over one session, each through its
   CHECK(t.port(2) == t.port(0));
   CHECK(t.socket_directory(0) != t.socket_directory(1));
   CHECK(t.socket_directory(0) != t.socket_directory(2));
+  CHECK((t.serving(0) && t.serving(1) && t.serving(2)));
   CHECK(echo_through(t, "to the first", 0) == "to the first");
   CHECK(echo_through(t, "to the second", 1) == "to the second");
   CHECK(echo_through(t, "to the first again", 2) == "to the first again");
@@ -102,6 +103,8 @@ TEST_CASE("one tunnel forwards to two targets over one session, each through its
              Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(t.port(1))));
   CHECK(echo_through(t, "the first still", 0) == "the first still");
   // Its socket is closed now, so that libpq's connect() fails and it tries its next host...
+  CHECK_FALSE(t.serving(1));
+  CHECK((t.serving(0) && t.serving(2)));
   int refused = connect_unix(t, 1);
   CHECK(refused < 0);
   if (refused >= 0) close(refused);
@@ -112,6 +115,7 @@ TEST_CASE("one tunnel forwards to two targets over one session, each through its
     if (fd >= 0) close(fd);
     return fd >= 0;
   }));
+  CHECK(t.serving(1));
   CHECK(echo_through(t, "the second is back", 1) == "the second is back");
 }
 
@@ -122,8 +126,9 @@ TEST_CASE("a lone target that is down keeps its socket", "[tunnel][forward]") {
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
   CHECK_THAT(failed_forward(*opened.tunnel), Catch::Contains("could not connect"));
-  CHECK_THAT(failed_forward(*opened.tunnel),
-             Catch::Contains("could not connect"));  // libpq has no other host
+  // libpq has no other host to try: the socket stays, and the next connection finds out again.
+  CHECK(opened.tunnel->serving(0));
+  CHECK_THAT(failed_forward(*opened.tunnel), Catch::Contains("could not connect"));
 }
 
 // Issue 13: sshd leaves Nagle's algorithm on, so it holds the second piece back until the first
