@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "tunnel/ssh_config.hpp"
@@ -27,7 +28,10 @@ ConfigContext local_context() {
 Result<Endpoint> resolve_endpoint(const Options& options) {
   const SettingNames& names = options.names;
   if (options.host.empty()) return Error{"ssh: no SSH host given (" + names.host + ")"};
-  if (options.target_host.empty()) return Error{"ssh: no database host to forward to (from " + names.target + ")"};
+  bool unnamed = std::any_of(options.targets.begin(), options.targets.end(),
+                             [](const Target& t) { return t.host.empty(); });
+  if (options.targets.empty() || unnamed)
+    return Error{"ssh: no database host to forward to: name one in " + names.target};
   ConfigContext ctx = local_context();
   std::string config_path = options.config_file.empty() ? ctx.home + "/.ssh/config" : options.config_file;
   HostConfig config = read_ssh_config(expand_tilde(config_path, ctx.home), options.host, ctx);
@@ -51,8 +55,7 @@ Result<Endpoint> resolve_endpoint(const Options& options) {
   e.known_hosts =
       expand_tilde(options.known_hosts.empty() ? "~/.ssh/known_hosts" : options.known_hosts, ctx.home);
   e.accept_new = options.accept_new;
-  e.target_host = options.target_host;
-  e.target_port = options.target_port;
+  e.targets = options.targets;
   e.timeout = options.connect_timeout;
   return e;
 }

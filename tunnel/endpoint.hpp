@@ -18,14 +18,16 @@ struct Endpoint {
   bool identities_defaulted = true;     // true = the ~/.ssh/id_* defaults (only existing ones tried)
   std::string known_hosts;
   bool accept_new = false;
-  std::string target_host;
-  int target_port = 5432;
+  std::vector<Target> targets;  // never empty
   std::chrono::milliseconds timeout{10000};
   SettingNames names;  // the caller's names of the settings, for the fixes messages suggest
 
   std::string address() const { return hostname + ":" + std::to_string(port); }
-  std::string target() const { return target_host + ":" + std::to_string(target_port); }
 };
+
+inline std::string address_of(const Target& target) {
+  return target.host + ":" + std::to_string(target.port);
+}
 
 Result<Endpoint> resolve_endpoint(const Options& options);
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
@@ -22,6 +23,16 @@ constexpr short kPollPeerClosed = POLLRDHUP;
 constexpr short kPollPeerClosed = 0;
 #endif
 
+// How often a target whose socket is closed is probed: soon enough that a standby back from a
+// restart is used again within seconds, and the probes (a TCP connect on the SSH host each, which
+// the server logs as an incomplete startup) stay rare.
+constexpr std::chrono::seconds kProbeEvery{5};
+
+// The earlier of two poll() timeouts, where -1 means none.
+int sooner(int a, int b) {
+  return a < 0 ? b : b < 0 ? a : std::min(a, b);
+}
+
 // Both ends close-on-exec and non-blocking (what pipe2 does on Linux); false (errno set) on failure.
 bool open_pipe(Fd& read_end, Fd& write_end) {
   int fds[2];
@@ -33,8 +44,12 @@ bool open_pipe(Fd& read_end, Fd& write_end) {
 
 }  // namespace
 
-Forwarder::Forwarder(Endpoint endpoint, Session session, int listen_fd)
-    : endpoint_(std::move(endpoint)), listen_fd_(listen_fd), session_(std::move(session)) {
+Forwarder::Forwarder(Endpoint endpoint, Session session, std::vector<SocketDir*> sockets)
+    : endpoint_(std::move(endpoint)),
+      sockets_(std::move(sockets)),
+      probe_at_(sockets_.size()),
+      session_(std::move(session)),
+      serving_(sockets_.size(), true) {
   if (!open_pipe(wake_read_, wake_write_)) {
     set_error(std::string("tunnel: cannot start the forwarding thread: pipe: ") + std::strerror(errno));
     return;
@@ -56,17 +71,24 @@ std::string Forwarder::last_error() const {
   return last_error_;
 }
 
+bool Forwarder::serving(std::size_t target) const {
+  std::lock_guard lock(error_mutex_);
+  return serving_.at(target);
+}
+
 void Forwarder::set_error(std::string message) {
   std::lock_guard lock(error_mutex_);
   last_error_ = std::move(message);
 }
 
+// The poll set: the wake-up pipe, the SSH socket, one listening socket per target, then the links.
 void Forwarder::run() {
   std::vector<pollfd> fds;
   for (;;) {
     bool progress = pump_all();
-    int timeout = progress ? 0 : keepalive_ms();  // may lose the session: before choosing the fds
-    fds.assign({{wake_read_.get(), POLLIN, 0}, {listen_fd_, POLLIN, 0}, {-1, 0, 0}});
+    int timeout = progress ? 0 : sooner(keepalive_ms(), probe_ms());  // may lose the session: first
+    fds.assign({{wake_read_.get(), POLLIN, 0}, {-1, 0, 0}});
+    for (const SocketDir* socket : sockets_) fds.push_back({socket->listen_fd(), POLLIN, 0});  // -1: ignored
     if (session_) {
       bool reading = (links_.empty() && !idle_data_) || !closing_.empty() ||
                      std::any_of(links_.begin(), links_.end(),
@@ -74,7 +96,7 @@ void Forwarder::run() {
       bool writing = libssh2_session_block_directions(session_->ssh.get()) & LIBSSH2_SESSION_BLOCK_OUTBOUND;
       auto events = static_cast<short>((reading ? POLLIN : 0) | (writing ? POLLOUT : 0) |
                                        (links_.empty() && closing_.empty() ? kPollPeerClosed : 0));
-      fds[2] = {events ? session_->socket.get() : -1, events, 0};
+      fds[1] = {events ? session_->socket.get() : -1, events, 0};
     }
     for (const auto& l : links_) {
       auto events =
@@ -83,8 +105,10 @@ void Forwarder::run() {
     }
     if (poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) break;
     if (fds[0].revents) break;
-    if (fds[1].revents & POLLIN) accept_all();
-    if (fds[2].revents && session_ && links_.empty() && closing_.empty()) check_idle_session();
+    for (std::size_t t = 0; t < sockets_.size(); ++t) {
+      if (fds[2 + t].revents & POLLIN) accept_all(t);
+    }
+    if (fds[1].revents && session_ && links_.empty() && closing_.empty()) check_idle_session();
   }
   drop_session();
 }
@@ -93,6 +117,7 @@ void Forwarder::run() {
 // The channel opening goes last: it is the pass's last read of the socket, and what that read
 // queues for other channels is found by has_buffered_work() instead of waiting for the socket.
 bool Forwarder::pump_all() {
+  start_probes();
   if (!session_ && !links_.empty() && !ensure_session()) links_.clear();
   if (!session_) return false;
   if (!links_.empty()) idle_data_ = false;  // channel calls read whatever was waiting
@@ -101,17 +126,69 @@ bool Forwarder::pump_all() {
     progress |= links_[i]->channel ? settle(i, pump(*links_[i], wire(), error_scratch_)) : (++i, false);
   }
   if (session_) close_channels();
-  auto pending = std::find_if(links_.begin(), links_.end(), [](const auto& l) { return !l->channel; });
-  if (session_ && pending != links_.end()) {
-    size_t i = static_cast<size_t>(pending - links_.begin());
-    progress |= settle(i, open_channel(*links_[i], wire(), endpoint_, error_scratch_));
-  }
+  progress |= open_pending();
   // One extra pass for work libssh2 holds; not two in a row, so a wrong guess cannot spin.
   bool recheck =
       !progress && !rechecked_ && session_ &&
       std::any_of(links_.begin(), links_.end(), [](const auto& l) { return has_buffered_work(*l); });
   rechecked_ = recheck;
   return progress || recheck;
+}
+
+// Opens the channel of the first connection that has none yet; the answer says whether its target
+// is reachable.
+bool Forwarder::open_pending() {
+  auto pending = std::find_if(links_.begin(), links_.end(), [](const auto& l) { return !l->channel; });
+  if (!session_ || pending == links_.end()) return false;
+  size_t i = static_cast<size_t>(pending - links_.begin());
+  std::size_t target = links_[i]->target;
+  Step step = open_channel(*links_[i], wire(), endpoint_, error_scratch_);
+  if (step == Step::kProgress || step == Step::kDone) mark_target(target, step == Step::kProgress);
+  return settle(i, step);
+}
+
+// With several targets, closes the socket of one that cannot be reached (until a probe reaches
+// it), and opens it again once reached. A lone target keeps its socket: libpq has no other host to
+// try, and the next connection finds out at once whether the target is back.
+void Forwarder::mark_target(std::size_t target, bool reachable) {
+  if (sockets_.size() < 2) return;
+  if (!reachable) {
+    sockets_[target]->close();
+  } else if (std::string error = sockets_[target]->reopen(); !error.empty()) {
+    set_error(error);
+  }
+  probe_at_[target] = std::chrono::steady_clock::now() + kProbeEvery;
+  std::lock_guard lock(error_mutex_);
+  serving_[target] = sockets_[target]->listen_fd() >= 0;
+}
+
+// A probe is a connection from one end of a socket pair whose other end is closed already: once its
+// channel opens (the target is reachable), it ends by itself.
+void Forwarder::start_probes() {
+  auto now = std::chrono::steady_clock::now();
+  for (std::size_t t = 0; t < sockets_.size(); ++t) {
+    if (sockets_[t]->listen_fd() >= 0 || now < probe_at_[t]) continue;
+    probe_at_[t] = now + kProbeEvery;  // also when this probe cannot start
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) continue;
+    Fd ours(pair[0]);
+    ::close(pair[1]);
+    if (!set_cloexec_nonblock(ours.get()) || !ensure_session()) continue;
+    links_.push_back(std::make_unique<Link>(std::move(ours), t));
+    links_.back()->probe = true;
+  }
+}
+
+// Milliseconds until the next probe is due (-1: every target's socket is open).
+int Forwarder::probe_ms() const {
+  int soonest = -1;
+  auto now = std::chrono::steady_clock::now();
+  for (std::size_t t = 0; t < sockets_.size(); ++t) {
+    if (sockets_[t]->listen_fd() >= 0) continue;
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(probe_at_[t] - now).count();
+    soonest = sooner(soonest, static_cast<int>(std::max<decltype(wait)>(wait, 0)));
+  }
+  return soonest;
 }
 
 // Acts on what a step did to links_[i]; advances i past it unless it was removed. True = progress.
@@ -121,7 +198,7 @@ bool Forwarder::settle(size_t& i, Step step) {
     lose_session(error);
     return true;
   }
-  if (!error.empty()) set_error(error);
+  if (!error.empty() && !links_[i]->probe) set_error(error);  // a failed probe changes nothing
   if (step != Step::kDone) {
     ++i;
     return step == Step::kProgress;
@@ -145,13 +222,13 @@ void Forwarder::close_channels() {
   }
 }
 
-void Forwarder::accept_all() {
+void Forwarder::accept_all(std::size_t target) {
   for (;;) {
-    Fd fd(accept(listen_fd_, nullptr, nullptr));
+    Fd fd(accept(sockets_[target]->listen_fd(), nullptr, nullptr));
     if (!fd) return;
     // If either fails, fd closes: the client sees the connection drop.
     if (!set_cloexec_nonblock(fd.get()) || !ensure_session()) continue;
-    links_.push_back(std::make_unique<Link>(std::move(fd)));
+    links_.push_back(std::make_unique<Link>(std::move(fd), target));
   }
 }
 

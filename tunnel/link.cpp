@@ -116,7 +116,8 @@ void Buffer::consume(size_t n) {
   if (begin_ == end_) begin_ = end_ = 0;
 }
 
-Link::Link(Fd fd) : local(std::move(fd)), to_channel(kBufferBytes), to_local(kBufferBytes) {
+Link::Link(Fd fd, std::size_t target_index)
+    : local(std::move(fd)), target(target_index), to_channel(kBufferBytes), to_local(kBufferBytes) {
   set_nosigpipe(local.get());
 }
 
@@ -128,12 +129,12 @@ bool has_buffered_work(const Link& l) {
   return !l.to_channel.empty() && libssh2_channel_window_write(ch) > 0;
 }
 
-LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Endpoint& e) {
-  return libssh2_channel_direct_tcpip_ex(session, e.target_host.c_str(), e.target_port, "127.0.0.1", 0);
+LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Target& t) {
+  return libssh2_channel_direct_tcpip_ex(session, t.host.c_str(), t.port, "127.0.0.1", 0);
 }
 
-std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& e) {
-  std::string target = e.target();
+std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& e, const Target& t) {
+  std::string target = address_of(t);
   std::string why = last_ssh_error(session);
   if (why.find("prohibited") != std::string::npos) {
     return "ssh: the server refused to forward to " + target + " (" + why +
@@ -154,11 +155,12 @@ bool wait_writable(int fd) {
 }
 
 Step open_channel(Link& link, Wire wire, const Endpoint& e, std::string& error) {
+  const Target& target = e.targets.at(link.target);
   auto blocked = [&](LIBSSH2_CHANNEL* c) {
     return !c && libssh2_session_last_errno(wire.session) == LIBSSH2_ERROR_EAGAIN;
   };
   LIBSSH2_CHANNEL* channel = finish_sending(
-      wire, [&] { return open_direct_tcpip(wire.session, e); }, blocked);
+      wire, [&] { return open_direct_tcpip(wire.session, target); }, blocked);
   if (channel) {
     link.channel.reset(channel);
     return Step::kProgress;
@@ -166,7 +168,7 @@ Step open_channel(Link& link, Wire wire, const Endpoint& e, std::string& error) 
   int rc = libssh2_session_last_errno(wire.session);
   if (rc == LIBSSH2_ERROR_EAGAIN) return Step::kIdle;
   if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE) {
-    error = channel_refusal(wire.session, e);
+    error = channel_refusal(wire.session, e, target);
     return Step::kDone;
   }
   error = describe_loss(wire.session);

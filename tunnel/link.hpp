@@ -4,6 +4,7 @@
 
 #include <libssh2.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +41,9 @@ enum class Step {
 };
 
 struct Link {
-  explicit Link(Fd fd);
+  Link(Fd fd, std::size_t target);
   Fd local;
+  std::size_t target = 0;    // which of the endpoint's targets the channel goes to
   ChannelPtr channel;        // null until the direct-tcpip channel is open
   Buffer to_channel;         // read from the local socket, not yet written to the channel
   Buffer to_local;           // read from the channel, not yet sent to the local socket
@@ -50,6 +52,7 @@ struct Link {
   bool channel_eof = false;  // the remote side will send nothing more
   bool local_shut = false;   // ... and the local socket was told so
   bool retried = false;      // already moved to a new session once (see Forwarder::lose_session)
+  bool probe = false;        // only finds out whether the target is reachable (Forwarder::start_probes)
 
   bool wants_local_input() const { return channel && !local_eof && to_channel.space() > 0; }
   bool wants_channel_input() const { return channel && !channel_eof && to_local.space() > 0; }
@@ -61,17 +64,17 @@ struct Wire {
   int fd;
 };
 
-// Opens the link's channel to the target (call only for one link at a time: libssh2 keeps one
+// Opens the link's channel to its target (call only for one link at a time: libssh2 keeps one
 // channel-opening state per session). kDone with `error` set = the server refused or failed.
 Step open_channel(Link& link, Wire wire, const Endpoint& endpoint, std::string& error);
 
-// libssh2_channel_direct_tcpip_ex to the endpoint's target; null = see libssh2_session_last_errno
+// libssh2_channel_direct_tcpip_ex to `target`; null = see libssh2_session_last_errno
 // (LIBSSH2_ERROR_EAGAIN on a non-blocking session that must call again).
-LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+LIBSSH2_CHANNEL* open_direct_tcpip(LIBSSH2_SESSION* session, const Target& target);
 
 // After the server answered a channel open with a failure (LIBSSH2_ERROR_CHANNEL_FAILURE): why, and
 // what to do (permitopen refused it, or nothing listens at the target as seen from the SSH host).
-std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& endpoint);
+std::string channel_refusal(LIBSSH2_SESSION* session, const Endpoint& endpoint, const Target& target);
 
 // Moves bytes both ways; on kSessionLost `error` says why.
 Step pump(Link& link, Wire wire, std::string& error);

@@ -33,20 +33,38 @@ Result<std::unique_ptr<SocketDir>> SocketDir::create(int port) {
   }
   std::string dir = buffer.data();
   std::unique_ptr<SocketDir> sd(new SocketDir(dir, dir + "/.s.PGSQL." + std::to_string(port)));
+  if (std::string error = sd->listen_at_path(); !error.empty()) return Error{error};
+  return sd;
+}
+
+std::string SocketDir::listen_at_path() {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (sd->path_.size() >= sizeof addr.sun_path) {
-    return Error{"tunnel: socket path " + sd->path_ +
-                 " is too long; set XDG_RUNTIME_DIR to a shorter directory"};
+  if (path_.size() >= sizeof addr.sun_path) {
+    return "tunnel: socket path " + path_ + " is too long; set XDG_RUNTIME_DIR to a shorter directory";
   }
-  std::memcpy(addr.sun_path, sd->path_.c_str(), sd->path_.size() + 1);
-  sd->listener_ = Fd(socket(AF_UNIX, SOCK_STREAM, 0));
-  int fd = sd->listener_.get();
+  std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+  listener_ = Fd(socket(AF_UNIX, SOCK_STREAM, 0));
+  int fd = listener_.get();
   if (fd < 0 || !set_cloexec_nonblock(fd) || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       listen(fd, kBacklog) != 0) {
-    return Error{"tunnel: cannot listen on " + sd->path_ + ": " + std::strerror(errno)};
+    std::string error = "tunnel: cannot listen on " + path_ + ": " + std::strerror(errno);
+    listener_.reset();
+    return error;
   }
-  return sd;
+  return "";
+}
+
+void SocketDir::close() {
+  if (!listener_) return;
+  listener_.reset();
+  unlink(path_.c_str());
+}
+
+std::string SocketDir::reopen() {
+  if (listener_) return "";
+  unlink(path_.c_str());  // a failed bind may have left it
+  return listen_at_path();
 }
 
 SocketDir::~SocketDir() {

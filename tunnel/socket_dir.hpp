@@ -18,11 +18,18 @@ class SocketDir {
   SocketDir& operator=(const SocketDir&) = delete;
 
   const std::string& directory() const { return directory_; }
-  int listen_fd() const { return listener_.get(); }
+  int listen_fd() const { return listener_.get(); }  // -1 while closed
+
+  // Closes the socket and removes it, so that a client's connect() fails (as at a host that is
+  // down) and libpq passes on to its next host; the directory stays. No-op when already closed.
+  void close();
+  // Listens again after close(); "" when listening, else why not.
+  std::string reopen();
 
  private:
   SocketDir(std::string directory, std::string path)
       : directory_(std::move(directory)), path_(std::move(path)) {}
+  std::string listen_at_path();
   std::string directory_;
   std::string path_;
   Fd listener_;

@@ -5,11 +5,13 @@
 #include "tunnel/session.hpp"
 #include "tunnel/socket_dir.hpp"
 
+#include <vector>
+
 namespace tunnel {
 
 struct Tunnel::Impl {
   Endpoint endpoint;
-  std::unique_ptr<SocketDir> socket_dir;  // outlives the forwarder, which polls its socket
+  std::vector<std::unique_ptr<SocketDir>> socket_dirs;  // one per target; outlive the forwarder
   std::unique_ptr<Forwarder> forwarder;
 };
 
@@ -18,31 +20,37 @@ OpenResult Tunnel::open(const Options& options) {
   if (!endpoint) return {nullptr, endpoint.error()};
   auto session = open_session(*endpoint);
   if (!session) return {nullptr, session.error()};
-  auto dir = SocketDir::create(endpoint->target_port);
-  if (!dir) return {nullptr, dir.error()};
   auto impl = std::make_unique<Impl>();
   impl->endpoint = *endpoint;
-  impl->socket_dir = std::move(*dir);
-  impl->forwarder =
-      std::make_unique<Forwarder>(*endpoint, std::move(*session), impl->socket_dir->listen_fd());
+  std::vector<SocketDir*> sockets;
+  for (const Target& target : endpoint->targets) {  // a directory each: two targets may share a port
+    auto dir = SocketDir::create(target.port);
+    if (!dir) return {nullptr, dir.error()};
+    sockets.push_back(dir->get());
+    impl->socket_dirs.push_back(std::move(*dir));
+  }
+  impl->forwarder = std::make_unique<Forwarder>(*endpoint, std::move(*session), std::move(sockets));
   return {std::unique_ptr<Tunnel>(new Tunnel(std::move(impl))), ""};
 }
 
 Tunnel::Tunnel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Tunnel::~Tunnel() {
-  impl_->forwarder.reset();   // joins the thread, closes the session
-  impl_->socket_dir.reset();  // then the socket and its directory go
+  impl_->forwarder.reset();    // joins the thread, closes the session
+  impl_->socket_dirs.clear();  // then the sockets and their directories go
 }
 
-const std::string& Tunnel::socket_directory() const {
-  return impl_->socket_dir->directory();
+const std::string& Tunnel::socket_directory(std::size_t target) const {
+  return impl_->socket_dirs.at(target)->directory();
 }
-int Tunnel::port() const {
-  return impl_->endpoint.target_port;
+int Tunnel::port(std::size_t target) const {
+  return impl_->endpoint.targets.at(target).port;
 }
 const std::string& Tunnel::user() const {
   return impl_->endpoint.user;
+}
+bool Tunnel::serving(std::size_t target) const {
+  return impl_->forwarder->serving(target);
 }
 std::string Tunnel::last_error() const {
   return impl_->forwarder->last_error();

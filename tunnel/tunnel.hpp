@@ -1,10 +1,13 @@
 // tunnel: reach a PostgreSQL server that is only visible from an SSH host.
 //
 // Tunnel::open() logs in to the SSH host (host key checked against OpenSSH's known_hosts, keys from
-// ssh-agent or an identity file) and then serves a Unix socket `<socket_directory>/.s.PGSQL.<port>`
-// inside a fresh 0700 directory. Every connection accepted there is forwarded over the one SSH
-// session as a direct-tcpip channel to target_host:target_port, so libpq connects with
-// `host=<socket_directory> port=<port>`. No TCP port is ever opened on this machine.
+// ssh-agent or an identity file) and then serves, for each target, a Unix socket
+// `<socket_directory>/.s.PGSQL.<port>` inside a fresh 0700 directory of its own. Every connection
+// accepted there is forwarded over the one SSH session as a direct-tcpip channel to that target, so
+// libpq connects with `host=<dir1>,<dir2> port=<port1>,<port2>` and its own multi-host logic
+// (target_session_attrs) works unchanged. No TCP port is ever opened on this machine. With several
+// targets, the socket of a target that cannot be reached is removed until the tunnel reaches it
+// again (it tries every few seconds), so that libpq's connect() fails there and it tries the next.
 //
 // diagnose() runs the same steps one at a time, for `fleet-analytics-mcp doctor`.
 //
@@ -12,9 +15,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tunnel {
 
@@ -29,6 +34,12 @@ struct SettingNames {
   std::string target = "the database address";
 };
 
+// A database host and port as seen from the SSH host.
+struct Target {
+  std::string host;
+  int port = 5432;
+};
+
 struct Options {
   std::string host;         // --ssh-host; may be a Host alias from the ssh config file
   int port = 0;             // --ssh-port; 0 = from the ssh config, else 22
@@ -37,8 +48,7 @@ struct Options {
   std::string known_hosts;  // --ssh-known-hosts; empty = ~/.ssh/known_hosts
   std::string config_file;  // empty = ~/.ssh/config (a missing file is fine)
   bool accept_new = false;  // --ssh-accept-new: record an unknown host's key (never a changed one)
-  std::string target_host;  // the database host as seen from the SSH host
-  int target_port = 5432;
+  std::vector<Target> targets;  // one local socket each, e.g. a standby and a primary, in libpq's order
   std::chrono::milliseconds connect_timeout{10000};  // TCP connect, then SSH handshake and login
   SettingNames names;
 };
@@ -64,12 +74,16 @@ class Tunnel {
   Tunnel(const Tunnel&) = delete;
   Tunnel& operator=(const Tunnel&) = delete;
 
-  // The directory holding the socket: libpq's `host`. Constant for the tunnel's life.
-  const std::string& socket_directory() const;
-  // libpq's `port`: the number in the socket's name (the target port).
-  int port() const;
+  // libpq's `host` for Options::targets[target]: the directory holding its socket. Constant for the
+  // tunnel's life.
+  const std::string& socket_directory(std::size_t target = 0) const;
+  // libpq's `port` for Options::targets[target]: the number in its socket's name (the target's port).
+  int port(std::size_t target = 0) const;
   // The SSH user actually logged in as (after the ssh config and $USER), e.g. for application_name.
   const std::string& user() const;
+  // Whether Options::targets[target] is served: false, with several targets, from a failed forward
+  // to it until the tunnel reaches it again (its socket is removed meanwhile). Thread-safe.
+  bool serving(std::size_t target) const;
   // Why the most recent forwarded connection failed, or "" if none has. Thread-safe.
   // e.g. "ssh: connection to db.internal:22 lost (...); reconnecting on the next connection"
   std::string last_error() const;
@@ -90,8 +104,8 @@ struct Check {
 };
 
 // Runs open()'s steps one at a time without starting a tunnel, calling report() after each, and
-// stops at the first failure. The last step ("forward") opens one direct-tcpip channel to
-// target_host:target_port and closes it, so a permitopen that forbids the database is found here.
+// stops at the first failure. The last step ("forward") opens one direct-tcpip channel to each
+// target and closes it, so a permitopen that forbids a database host is found here.
 // Returns true when every step passed. Blocks for at most about connect_timeout per step; with
 // accept_new, an unknown host key is recorded as open() would.
 bool diagnose(const Options& options, const std::function<void(const Check&)>& report);

@@ -106,13 +106,23 @@ class Report {
   bool failed_ = false;
 };
 
-std::string describe_target(const config::Config& config, const db::Endpoint& target) {
-  std::string out = "database " + (target.dbname.empty() ? "(default)" : target.dbname) + " at " +
-                    target.host + ":" + std::to_string(target.port) + " as " +
-                    (target.user.empty() ? "(login name)" : target.user);
+std::string describe_target(const config::Config& config, const std::vector<db::Endpoint>& targets) {
+  const db::Endpoint& target = targets.front();
+  std::string hosts;
+  for (const auto& t : targets) hosts += (hosts.empty() ? "" : ", ") + t.host + ":" + std::to_string(t.port);
+  std::string out = "database " + (target.dbname.empty() ? "(default)" : target.dbname) + " at " + hosts +
+                    " as " + (target.user.empty() ? "(login name)" : target.user);
   out += config.password ? ", password from " + config.password_file
                          : ", password from the URL, PGPASSWORD or ~/.pgpass";
   return out + (config.ssh_host.empty() ? ", connecting directly" : ", through SSH host " + config.ssh_host);
+}
+
+// read_endpoint's answer in tcp_endpoints' shape: libpq connects directly, so its host (a list, or
+// a socket directory) is described as written.
+fam::Result<std::vector<db::Endpoint>> direct_endpoint(const std::string& url) {
+  auto endpoint = db::read_endpoint(url);
+  if (!endpoint) return endpoint.failure();
+  return std::vector<db::Endpoint>{*endpoint};
 }
 
 // Whether export_query can write its files: the folder, or the nearest folder above it that exists
@@ -142,9 +152,9 @@ void check_export_folder(const config::Config& config, Report& report) {
 
 // The tunnel's steps, each reported; then the tunnel itself, open for the database checks.
 // False when a step failed (and the rest were reported as skipped).
-bool check_tunnel(const config::Config& config, const db::Endpoint& target, Report& report,
+bool check_tunnel(const config::Config& config, const std::vector<db::Endpoint>& targets, Report& report,
                   db::Settings& settings, std::unique_ptr<tunnel::Tunnel>& out) {
-  tunnel::Options options = tunnel_options(config, target);
+  tunnel::Options options = tunnel_options(config, targets);
   std::size_t done = 0;
   bool passed = tunnel::diagnose(options, [&](const tunnel::Check& check) {
     ++done;
@@ -159,7 +169,7 @@ bool check_tunnel(const config::Config& config, const db::Endpoint& target, Repo
   tunnel::OpenResult opened = tunnel::Tunnel::open(options);
   if (!opened) return report.line("SSH tunnel", false, opened.error);
   out = std::move(opened.tunnel);
-  route_through(*out, config, settings);
+  route_through(*out, targets.size(), config, settings);
   return true;
 }
 
@@ -246,9 +256,9 @@ void check_role(db::Database& database, int timeout_seconds, Report& report) {
 int doctor(const config::Config& config) {
   std::printf("fleet-analytics-mcp %s (%s) doctor\n", version::kRelease, version::kCommit);
   Report report;
-  // The database as the URL names it, read once; a tunnel can only forward to one TCP host and port.
-  auto target = config.ssh_host.empty() ? db::read_endpoint(config.database_url)
-                                        : db::tcp_endpoint(config.database_url);
+  // The database as the URL names it, read once; a tunnel forwards only to TCP hosts and ports.
+  auto target =
+      config.ssh_host.empty() ? direct_endpoint(config.database_url) : db::tcp_endpoints(config.database_url);
   std::string problem = !config.problem.empty() ? config.problem : target ? "" : target.failure().message;
   if (!report.line("configuration", problem.empty(),
                    problem.empty() ? describe_target(config, *target) : problem)) {

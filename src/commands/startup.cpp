@@ -6,6 +6,20 @@
 
 namespace commands {
 
+db::Route local_route(const tunnel::Tunnel& tunnel, std::size_t targets) {
+  std::vector<std::size_t> served;  // read once: the tunnel's thread may change them meanwhile
+  for (std::size_t i = 0; i < targets; ++i)
+    if (tunnel.serving(i)) served.push_back(i);
+  if (served.empty())
+    for (std::size_t i = 0; i < targets; ++i) served.push_back(i);
+  db::Route route;
+  for (std::size_t i : served) {
+    route.host += (route.host.empty() ? "" : ",") + tunnel.socket_directory(i);
+    route.port += (route.port.empty() ? "" : ",") + std::to_string(tunnel.port(i));
+  }
+  return route;
+}
+
 // Opens the SSH tunnel on the first connection that needs it; after a failure, the next one tries
 // again. The tunnel itself reconnects its SSH session after a drop.
 class LazyTunnel {
@@ -19,7 +33,7 @@ class LazyTunnel {
       if (!opened) return fam::Failure{fam::FailureKind::kUnreachable, opened.error, ""};
       tunnel_ = std::move(opened.tunnel);
     }
-    return std::optional<db::Route>(db::Route{tunnel_->socket_directory(), std::to_string(tunnel_->port())});
+    return std::optional<db::Route>(local_route(*tunnel_, options_.targets.size()));
   }
 
   std::string last_error() {
@@ -69,7 +83,7 @@ db::Settings database_settings(const config::Config& config) {
   return settings;
 }
 
-tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint& target) {
+tunnel::Options tunnel_options(const config::Config& config, const std::vector<db::Endpoint>& targets) {
   tunnel::Options options;
   options.host = config.ssh_host;
   options.port = config.ssh_port;
@@ -77,16 +91,16 @@ tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint&
   options.identity = config.ssh_identity;
   options.known_hosts = config.ssh_known_hosts;
   options.accept_new = config.ssh_accept_new;
-  options.target_host = target.host;
-  options.target_port = target.port;
+  for (const db::Endpoint& target : targets) options.targets.push_back({target.host, target.port});
   options.names = {"--ssh-host",     "--ssh-port",       "--ssh-user",
                    "--ssh-identity", "--ssh-accept-new", "--database-url"};
   return options;
 }
 
-void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Settings& settings) {
-  settings.route = [&tunnel]() -> fam::Result<std::optional<db::Route>> {
-    return std::optional<db::Route>(db::Route{tunnel.socket_directory(), std::to_string(tunnel.port())});
+void route_through(tunnel::Tunnel& tunnel, std::size_t targets, const config::Config& config,
+                   db::Settings& settings) {
+  settings.route = [&tunnel, targets]() -> fam::Result<std::optional<db::Route>> {
+    return std::optional<db::Route>(local_route(tunnel, targets));
   };
   if (config.analyst.empty()) settings.application_name = "fleet-analytics-mcp/" + tunnel.user();
   settings.explain_unreachable = [&tunnel] { return tunnel.last_error(); };
@@ -126,9 +140,9 @@ fam::Result<Backend> prepare_backend(const config::Config& config) {
   Backend backend;
   db::Settings settings = database_settings(config);
   if (!config.ssh_host.empty()) {
-    auto target = db::tcp_endpoint(config.database_url);
-    if (!target) return target.failure();
-    backend.tunnel = std::make_unique<LazyTunnel>(tunnel_options(config, *target));
+    auto targets = db::tcp_endpoints(config.database_url);
+    if (!targets) return targets.failure();
+    backend.tunnel = std::make_unique<LazyTunnel>(tunnel_options(config, *targets));
     LazyTunnel* lazy = backend.tunnel.get();
     settings.route = [lazy] { return lazy->route(); };
     settings.explain_unreachable = [lazy] { return lazy->last_error(); };

@@ -4,10 +4,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config.hpp"
-#include "tools/tools.hpp"
 #include "db/db.hpp"
+#include "tools/tools.hpp"
 #include "tunnel/tunnel.hpp"
 
 namespace commands {
@@ -18,10 +19,16 @@ void say(const std::string& line);
 db::Settings database_settings(const config::Config& config);
 // The tools' limits: rows, the answer budget, and where exports go.
 tools::Limits tool_limits(const config::Config& config);
-// How to reach `target` (the database as the SSH host sees it) through config's SSH options.
-tunnel::Options tunnel_options(const config::Config& config, const db::Endpoint& target);
-// Sends the database's connections through `tunnel`, and names the analyst after its SSH user.
-void route_through(tunnel::Tunnel& tunnel, const config::Config& config, db::Settings& settings);
+// How to reach `targets` (the database hosts as the SSH host sees them, in the URL's order) through
+// config's SSH options.
+tunnel::Options tunnel_options(const config::Config& config, const std::vector<db::Endpoint>& targets);
+// libpq's `host` and `port` lists for a tunnel opened with `targets` targets, in their order: those
+// the tunnel serves (all of them when it serves none, so that libpq's error names every host).
+db::Route local_route(const tunnel::Tunnel& tunnel, std::size_t targets);
+// Sends the database's connections through `tunnel` (opened with `targets` targets), and names the
+// analyst after its SSH user.
+void route_through(tunnel::Tunnel& tunnel, std::size_t targets, const config::Config& config,
+                   db::Settings& settings);
 // What the person running the binary can do about `failure`, in this binary's options ("" when the
 // caller fixes it by changing its SQL or arguments).
 std::string fix_for(const config::Config& config, const fam::Failure& failure);

@@ -166,7 +166,15 @@ std::optional<std::string_view> Table::value(int row, int column) const {
                           static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
 }
 
-fam::Result<Endpoint> read_endpoint(const std::string& conninfo) {
+namespace {
+
+// The URL's settings, with the ports as written: a multi-host URL lists them ("5432,5433").
+struct Parsed {
+  Endpoint endpoint{"localhost", 5432, "", ""};
+  std::string ports = "5432";
+};
+
+fam::Result<Parsed> parse_conninfo(const std::string& conninfo) {
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
       PQconninfoParse(conninfo.c_str(), &parse_error), PQconninfoFree);
@@ -177,28 +185,70 @@ fam::Result<Endpoint> read_endpoint(const std::string& conninfo) {
     PQfreemem(parse_error);
     return failure;
   }
-  Endpoint endpoint{"localhost", 5432, "", ""};
+  Parsed parsed;
   for (auto* o = options.get(); o->keyword; ++o) {
     if (!o->val || !*o->val) continue;
     std::string_view key = o->keyword;
-    if (key == "host") endpoint.host = o->val;
-    if (key == "port") endpoint.port = std::atoi(o->val);
-    if (key == "user") endpoint.user = o->val;
-    if (key == "dbname") endpoint.dbname = o->val;
+    if (key == "host") parsed.endpoint.host = o->val;
+    if (key == "port") parsed.ports = o->val;
+    if (key == "user") parsed.endpoint.user = o->val;
+    if (key == "dbname") parsed.endpoint.dbname = o->val;
   }
-  return endpoint;
+  parsed.endpoint.port = std::atoi(parsed.ports.c_str());
+  return parsed;
 }
 
-fam::Result<Endpoint> tcp_endpoint(const std::string& conninfo) {
-  auto endpoint = read_endpoint(conninfo);
-  if (endpoint && (endpoint->host.front() == '/' || endpoint->host.find(',') != std::string::npos ||
-                   endpoint->port <= 0)) {
+// libpq's comma-separated lists of hosts and of ports; "a,,b" has an empty (default) middle entry.
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> items(1);
+  for (char c : list) {
+    if (c == ',')
+      items.emplace_back();
+    else
+      items.back() += c;
+  }
+  return items;
+}
+
+// One Endpoint per host, with its port (one port given applies to every host, as in libpq); empty
+// when a host is not a TCP host or the lists do not match.
+std::vector<Endpoint> tcp_hosts(const Parsed& parsed) {
+  std::vector<std::string> hosts = split_list(parsed.endpoint.host);
+  std::vector<std::string> ports = split_list(parsed.ports);
+  if (ports.size() != 1 && ports.size() != hosts.size()) return {};
+  std::vector<Endpoint> endpoints;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    Endpoint endpoint = parsed.endpoint;
+    endpoint.host = hosts[i];
+    const std::string& port = ports[ports.size() == 1 ? 0 : i];
+    endpoint.port = port.empty() ? 5432 : std::atoi(port.c_str());
+    if (endpoint.host.empty() || endpoint.host.front() == '/' || endpoint.port <= 0) return {};
+    endpoints.push_back(std::move(endpoint));
+  }
+  return endpoints;
+}
+
+}  // namespace
+
+fam::Result<Endpoint> read_endpoint(const std::string& conninfo) {
+  auto parsed = parse_conninfo(conninfo);
+  if (!parsed) return parsed.failure();
+  return parsed->endpoint;
+}
+
+fam::Result<std::vector<Endpoint>> tcp_endpoints(const std::string& conninfo) {
+  auto parsed = parse_conninfo(conninfo);
+  if (!parsed) return parsed.failure();
+  std::vector<Endpoint> endpoints = tcp_hosts(*parsed);
+  if (endpoints.empty()) {
     return Failure{FailureKind::kInvalid,
-                   "the database URL must name one TCP host and port as the SSH host sees them, e.g. "
-                   "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db",
+                   "the database URL must name TCP hosts and ports as the SSH host sees them, e.g. "
+                   "postgresql://analytics_ro@127.0.0.1:5432/tracksolid_db (or, standby first, "
+                   "postgresql://analytics_ro@standby:5432,primary:5432/"
+                   "tracksolid_db?target_session_attrs=prefer-standby)",
                    ""};
   }
-  return endpoint;
+  return endpoints;
 }
 
 Connection::Connection(PGconn* conn, const Settings& settings)

@@ -25,20 +25,31 @@ std::string joined(const Items& items, std::string_view separator) {
   return out;
 }
 
+// Where the next connection goes: the settings' route, or none (the URL's own hosts).
+fam::Result<std::optional<Route>> next_route(const Settings& settings) {
+  if (!settings.route) return std::optional<Route>();
+  return settings.route();
+}
+
+// Connects along the route, and tries once more if the failure changed the route: through a tunnel
+// to several hosts, a host found unreachable only after libpq reached its socket (libpq then tries
+// no other host) is left out of the next route, as libpq leaves out a host that refuses to connect.
+fam::Result<std::unique_ptr<Session>> open_routed(const Settings& settings, const CancelToken& cancel) {
+  auto route = next_route(settings);
+  if (!route) return route.failure();
+  auto opened = Connection::open(settings, *route, cancel);
+  if (opened || !*route || cancel.cancelled() || opened.failure().kind != FailureKind::kUnreachable)
+    return opened;
+  auto again = next_route(settings);
+  if (!again || !*again || (*again)->host == (*route)->host) return opened;
+  return Connection::open(settings, *again, cancel);
+}
+
 }  // namespace
 
 Database::Database(Settings settings) : settings_(std::move(settings)) {
   pool_ = std::make_unique<Pool>(
-      [this](const CancelToken& cancel) -> fam::Result<std::unique_ptr<Session>> {
-        std::optional<Route> route;
-        if (settings_.route) {
-          auto routed = settings_.route();
-          if (!routed) return routed.failure();
-          route = *routed;
-        }
-        return Connection::open(settings_, route, cancel);
-      },
-      settings_.pool_size,
+      [this](const CancelToken& cancel) { return open_routed(settings_, cancel); }, settings_.pool_size,
       [this](int pid) {
         if (settings_.warn)
           settings_.warn(

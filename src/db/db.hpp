@@ -251,9 +251,9 @@ struct Endpoint {
 };
 // Reads `conninfo` with libpq's own parser; the failure says what is wrong with it.
 fam::Result<Endpoint> read_endpoint(const std::string& conninfo);
-// The same, but also a failure when it names no single TCP host (a Unix socket path cannot be
-// reached through a tunnel).
-fam::Result<Endpoint> tcp_endpoint(const std::string& conninfo);
+// Each host it names, in order, with its port (a multi-host URL names several); a failure when one
+// is not a TCP host (a Unix socket path cannot be reached through a tunnel).
+fam::Result<std::vector<Endpoint>> tcp_endpoints(const std::string& conninfo);
 
 class Pool;
 

@@ -2,7 +2,9 @@
 // with a mix of tools for a while, through their own SSH tunnels to one throwaway sshd (--ssh) and
 // to whatever --database-url names (PgBouncer in tests/bench/scripts/load.sh). Prints calls, failures,
 // calls/s and latency percentiles, the most connections the role held on the database while it ran,
-// and what was left behind afterwards; exits 1 on any failed call, unclean exit or leftover.
+// the most sockets one server held once its calls were answered, and what was left behind
+// afterwards; exits 1 on any failed call, unclean exit, leftover, or a server holding more sockets
+// than its pool and tunnel need (a leak).
 //
 //   fam_load [--servers 20] [--in-flight 8] [--seconds 60] [--ssh] [--server PATH]
 //            [--database-url URL] [--database-password-file FILE]
@@ -13,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -83,12 +86,35 @@ std::vector<ToolRequest> mix() {
           ToolRequest("describe_table", R"({"schema": "tracksolid", "table": "positions"})")};
 }
 
+// Sockets the process holds now: the entries of /proc/PID/fd that are sockets (-1: no /proc).
+int open_sockets(pid_t pid) {
+  std::error_code error;
+  std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fd", error);
+  if (error) return -1;
+  int count = 0;
+  for (const auto& fd : fds) {
+    std::error_code unreadable;  // closed since it was listed
+    if (std::filesystem::read_symlink(fd.path(), unreadable).string().starts_with("socket:")) ++count;
+  }
+  return count;
+}
+
+// The most sockets a server may hold once every call is answered. Each pooled database connection
+// is one socket (libpq's); through the tunnel it is two, since the tunnel's end of the local Unix
+// socket lives in the same process; the tunnel adds its listening socket and the SSH connection.
+// Cancel requests and the connections of calls that failed are closed by then, and stdio are
+// pipes, so anything above this is a socket the server lost track of.
+int socket_bound(int pool_size, bool ssh) {
+  return ssh ? 2 * pool_size + 2 : pool_size;
+}
+
 struct Tally {
   std::mutex mutex;
   std::vector<double> latencies_ms;
   long failed = 0;
   std::vector<std::string> failures;  // the first few, to show
   int unclean_exits = 0;
+  int most_sockets = -1;  // one server's, just before it was asked to exit; -1: not counted
 
   void add(double ms, std::string_view response) {
     std::lock_guard lock(mutex);
@@ -119,6 +145,11 @@ void analyst(const ServerOptions& server_options, int in_flight, Clock::time_poi
     tally.add(std::chrono::duration<double, std::milli>(Clock::now() - found->second).count(), response.text);
     sent.erase(found);
     if (Clock::now() < until) send_one();
+  }
+  int sockets = open_sockets(server.pid());
+  {
+    std::lock_guard lock(tally.mutex);
+    tally.most_sockets = std::max(tally.most_sockets, sockets);
   }
   ExitReport exit = server.stop();
   if (exit.status != 0 || exit.killed) {
@@ -208,6 +239,7 @@ int run(const Options& options) {
         "SELECT count(*) FROM pg_stat_activity WHERE usename = 'analytics_ro' AND state <> 'idle'");
   }
   const long calls = static_cast<long>(tally.latencies_ms.size());
+  const int bound = socket_bound(server_options.pool_size, rig.has_value());
   std::cout << "calls " << calls << ", failed " << tally.failed << ", " << static_cast<long>(calls / elapsed)
             << " calls/s\n"
             << "latency p50 " << percentile(tally.latencies_ms, 0.5) << " ms, p99 "
@@ -215,9 +247,17 @@ int run(const Options& options) {
             << " ms\n"
             << "most connections of analytics_ro on the database during the run: " << most_connections << "\n"
             << "left on the database afterwards (not idle): " << left << "\n"
-            << "servers that did not exit cleanly: " << tally.unclean_exits << "\n";
+            << "servers that did not exit cleanly: " << tally.unclean_exits << "\n"
+            << "most sockets one server held before exiting: "
+            << (tally.most_sockets < 0 ? std::string("unknown (no /proc)")
+                                       : std::to_string(tally.most_sockets))
+            << " (at most " << bound << ": pool of " << options.in_flight
+            << (rig ? ", each connection twice through the tunnel, its listener and the SSH connection)"
+                    : ")")
+            << "\n";
   for (const std::string& failure : tally.failures) std::cout << "  failure: " << failure << "\n";
-  const bool clean = tally.failed == 0 && tally.unclean_exits == 0 && (left == "0" || admin_url.empty());
+  const bool clean = tally.failed == 0 && tally.unclean_exits == 0 && (left == "0" || admin_url.empty()) &&
+                     tally.most_sockets <= bound;
   std::cout << (clean ? "fam_load: passed" : "fam_load: FAILED") << "\n";
   return clean ? 0 : 1;
 }

@@ -47,6 +47,7 @@ class McpServer {
   // send() then next_response().
   Line call(const ToolRequest& request, std::chrono::seconds limit);
   long peak_rss_kib() const { return process_.peak_rss_kib(); }
+  pid_t pid() const { return process_.pid(); }
   // When its first stderr line (the "serving as role …" notice, once connected) began to arrive.
   std::optional<Clock::time_point> first_notice() const { return process_.first_stderr_byte(); }
   // Closes its input and waits (bounded) for it to exit.

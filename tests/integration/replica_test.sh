@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Read replicas, end to end: a primary made for streaming and a standby copied from it with
 # pg_basebackup (scripts/pg_sandbox.sh replica), both on loopback; then the [replica] tests of
-# integration_tests, with a --database-url that lists the standby first and the primary second.
+# integration_tests, with a --database-url that lists the standby first and the primary second:
+# once connecting directly, then, with a fresh standby (each test stops it), through the built-in
+# SSH tunnel to a throwaway sshd.
 #
 #   replica_test.sh INTEGRATION_TESTS_BINARY
 set -euo pipefail
@@ -20,10 +22,12 @@ primary_port=$(free_port 56633)
 FAM_SANDBOX_REPLICATION=on "$sandbox" start "$primary" "$primary_port" >/dev/null
 "$sandbox" load "$primary" --scale small >/dev/null
 standby_port=$(free_port $((primary_port + 1)))
-"$sandbox" replica "$primary" "$standby" "$standby_port" >/dev/null
 
 eval "$("$sandbox" env "$primary")"
 export FAM_REPLICA_URL="postgresql://analytics_ro@127.0.0.1:$standby_port,127.0.0.1:$primary_port/tracksolid_db?target_session_attrs=prefer-standby"
 export FAM_REPLICA_STOP="$sandbox stop $standby >/dev/null"
-printf 'standby 127.0.0.1:%s streaming from primary 127.0.0.1:%s\n' "$standby_port" "$primary_port"
-"$tests_binary" "[replica]"
+for tests in "[replica]~[tunnel]" "[replica][tunnel]"; do
+  "$sandbox" replica "$primary" "$standby" "$standby_port" >/dev/null
+  printf 'standby 127.0.0.1:%s streaming from primary 127.0.0.1:%s: %s\n' "$standby_port" "$primary_port" "$tests"
+  "$tests_binary" "$tests"
+done

@@ -1,6 +1,7 @@
 // The real binary reaching the database through its own SSH tunnel, against a real sshd.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <optional>
 
 #include "../tunnel/support.hpp"
@@ -17,7 +18,9 @@ namespace {
 
 // A real sshd that knows the client's key; the client's known_hosts starts as `known`.
 struct TunnelSetup {
-  explicit TunnelSetup(bool host_known, std::optional<std::string> key_options = "") {
+  explicit TunnelSetup(bool host_known, std::optional<std::string> key_options = "",
+                       const tunnel_test::SshServerOptions& sshd_options = {})
+      : sshd(sshd_options) {
     if (key_options) sshd.authorize(key, *key_options);
     tunnel_test::write_file(known_hosts, host_known ? sshd.known_hosts_line() + "\n" : "");
   }
@@ -175,4 +178,85 @@ TEST_CASE("an SSH connection cut mid-query fails that call cleanly; the next cal
   json next = client.call_tool("query", {{"sql", "SELECT count(*) FROM tracksolid.devices"}});
   INFO(next.dump());
   CHECK(next["isError"] == false);
+}
+
+namespace {
+
+json call_query(McpClient& client, const std::string& sql) {
+  return client.call_tool("query", {{"sql", sql}});
+}
+
+std::string error_of(const json& result) {
+  INFO(result.dump());
+  REQUIRE(result["isError"] == true);
+  return result["content"][0]["text"];
+}
+
+const std::string kEndless = "SELECT count(*) FROM generate_series(1, (SELECT 10000000000)) AS s";
+const std::string kDevices = "SELECT count(*) FROM tracksolid.devices";
+
+}  // namespace
+
+TEST_CASE("sshd stopped mid-query fails that call and the next cleanly; started again, calls work",
+          "[tunnel][faults]") {
+  TunnelSetup setup(true);
+  // Its own application_name: backends that other tests' cut connections left running have another.
+  const std::string analyst = "sshd-stopped";
+  auto args = setup.server_args();
+  args.insert(args.end(), {"--analyst", analyst});
+  McpClient client(args, true);
+  REQUIRE(call_query(client, "SELECT 1")["isError"] == false);
+  const std::string ours =
+      "FROM pg_stat_activity WHERE application_name = 'fleet-analytics-mcp/" + analyst + "'";
+  client.send_call("cut", "query", {{"sql", kEndless}});
+  REQUIRE(testing::admin_value_becomes(
+      "SELECT count(*) " + ours + " AND state = 'active' AND query LIKE 'FETCH%'", "1"));
+
+  setup.sshd.stop();  // listener and every connection: a host rebooting, or `systemctl stop ssh`
+  json cut = client.response_to("cut");
+  std::string lost = error_of(cut["result"]);  // lost, or (retried on a fresh connection) refused
+  const std::string ssh_address = "127.0.0.1:" + std::to_string(setup.sshd.port());
+  CHECK_THAT(lost, Catch::Contains("ssh: connection to " + ssh_address));
+  CHECK_THAT(lost, Catch::Contains("fleet-analytics-mcp doctor"));  // what to do
+
+  // While sshd is down, a call fails at once and says that nothing listens there.
+  std::string down = error_of(call_query(client, kDevices));
+  CHECK_THAT(down, Catch::Contains("ssh: connection to " + ssh_address + " refused"));
+  CHECK_THAT(down, Catch::Contains("fleet-analytics-mcp doctor"));
+
+  setup.sshd.start();  // same port, same host key: the tunnel logs in again by itself
+  json back = call_query(client, kDevices);
+  INFO(back.dump());
+  CHECK(back["isError"] == false);
+  client.close_input();
+  CHECK(client.wait_exit() == 0);
+  // The backend cut off from its client computes on until it next writes: end it.
+  testing::admin_value("SELECT count(pg_terminate_backend(pid)) " + ours);
+}
+
+// Our process frozen (SIGSTOP: a laptop put to sleep, a debugger) for longer than the SSH host
+// waits for an answer. The tunnel's own keepalive (15 s, tunnel/session.cpp) and TCP user timeout
+// (60 s, tunnel/net.cpp) matter only while the process runs; what a long freeze does is make the
+// host give up on the session, so the test shortens the host's window instead (ClientAlive*: sshd
+// drops a client that has not answered for about 2 s) and waits until sshd has dropped it.
+TEST_CASE("a server frozen past the SSH host's keepalive window recovers after SIGCONT", "[tunnel][faults]") {
+  TunnelSetup setup(true, "", {{"ed25519"}, "ClientAliveInterval 1\nClientAliveCountMax 1"});
+  McpClient client(setup.server_args(), true);
+  REQUIRE(call_query(client, kDevices)["isError"] == false);
+  REQUIRE(setup.sshd.has_connections());
+
+  client.send_signal(SIGSTOP);
+  bool dropped = tunnel_test::eventually([&] { return !setup.sshd.has_connections(); });
+  client.send_signal(SIGCONT);
+  REQUIRE(dropped);
+
+  json next = call_query(client, kDevices);
+  if (next["isError"] == true) {  // at most once, with a message that says what to do
+    CHECK_THAT(error_of(next), Catch::Contains("fleet-analytics-mcp doctor"));
+    next = call_query(client, kDevices);
+  }
+  INFO(next.dump());
+  CHECK(next["isError"] == false);
+  client.close_input();
+  CHECK(client.wait_exit() == 0);
 }

@@ -16,7 +16,7 @@ TEST_CASE("tunnel reports a host name that does not resolve", "[tunnel][connect]
   tunnel::Options o;
   o.host = "no-such-host.invalid";
   o.user = "ana";
-  o.target_host = "127.0.0.1";
+  o.targets = {{"127.0.0.1", 5432}};
   auto opened = tunnel::Tunnel::open(o);
   REQUIRE_FALSE(opened);
   CHECK_THAT(opened.error, Catch::StartsWith("ssh: cannot resolve no-such-host.invalid"));
@@ -28,7 +28,7 @@ TEST_CASE("tunnel reports a refused connection with host and port", "[tunnel][co
   o.host = "127.0.0.1";
   o.port = free_port();
   o.user = "ana";
-  o.target_host = "127.0.0.1";
+  o.targets = {{"127.0.0.1", 5432}};
   auto opened = tunnel::Tunnel::open(o);
   REQUIRE_FALSE(opened);
   CHECK_THAT(opened.error, Catch::Contains("connection to 127.0.0.1:" + std::to_string(o.port) + " refused"));
@@ -48,7 +48,7 @@ TEST_CASE("tunnel gives up on a server that never speaks SSH", "[tunnel][connect
   o.host = "127.0.0.1";
   o.port = ntohs(addr.sin_port);
   o.user = "ana";
-  o.target_host = "127.0.0.1";
+  o.targets = {{"127.0.0.1", 5432}};
   o.connect_timeout = std::chrono::milliseconds(300);
   auto opened = tunnel::Tunnel::open(o);
   close(silent);

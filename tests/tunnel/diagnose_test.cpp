@@ -82,7 +82,7 @@ TEST_CASE("diagnose names the ssh config alias and the agent key that logged in"
 TEST_CASE("diagnose stops at the ssh config when no SSH host is given", "[tunnel][diagnose]") {
   ClientEnv env;
   tunnel::Options o;
-  o.target_host = "127.0.0.1";
+  o.targets = {{"127.0.0.1", 5432}};
   auto d = diagnose(o);
   CHECK(d.steps() == "ssh config failed");
   CHECK_FALSE(d.passed);
@@ -176,8 +176,8 @@ TEST_CASE("diagnose says when nothing listens at the target as seen from the SSH
           "[tunnel][diagnose]") {
   EchoFixture f;
   f.server.authorize(f.key);
-  f.options.target_port = free_port();
-  std::string target = "127.0.0.1:" + std::to_string(f.options.target_port);
+  f.options.targets[0].port = free_port();
+  std::string target = "127.0.0.1:" + std::to_string(f.options.targets[0].port);
   auto d = diagnose(f.options);
   CHECK(d.steps() == "ssh config ok, DNS ok, TCP ok, host key ok, SSH login ok, forward failed");
   CHECK_FALSE(d.passed);
@@ -193,6 +193,22 @@ TEST_CASE("diagnose works without a reporter", "[tunnel][diagnose]") {
   EchoFixture f;
   f.server.authorize(f.key);
   CHECK(tunnel::diagnose(f.options, {}));
-  f.options.target_port = free_port();
+  f.options.targets[0].port = free_port();
   CHECK_FALSE(tunnel::diagnose(f.options, {}));
+}
+
+TEST_CASE("diagnose checks a forward to each of several targets", "[tunnel][diagnose]") {
+  EchoFixture f;
+  f.server.authorize(f.key);
+  EchoServer second;
+  f.options.targets.push_back({"127.0.0.1", second.port()});
+  auto both = diagnose(f.options);
+  CHECK(both.steps() == kAllSteps);
+  CHECK(both.detail("forward") == "127.0.0.1:" + std::to_string(f.echo.port()) + ", 127.0.0.1:" +
+                                      std::to_string(second.port()) + " reachable from the SSH host");
+  f.options.targets.push_back({"127.0.0.1", free_port()});
+  auto third_down = diagnose(f.options);
+  CHECK_FALSE(third_down.passed);
+  CHECK_THAT(third_down.detail("forward"),
+             Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(f.options.targets[2].port)));
 }

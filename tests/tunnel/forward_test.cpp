@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,8 +16,8 @@ using namespace tunnel_test;
 namespace {
 
 // Connects, lets the tunnel fail the connection, returns what it said.
-std::string failed_forward(const tunnel::Tunnel& t) {
-  int fd = connect_unix(t);
+std::string failed_forward(const tunnel::Tunnel& t, std::size_t target = 0) {
+  int fd = connect_unix(t, target);
   REQUIRE(fd >= 0);
   CHECK(read_to_eof(fd).empty());  // closed by the tunnel without data
   close(fd);
@@ -40,11 +41,11 @@ TEST_CASE("forward refused by permitopen is reported by last_error", "[tunnel][f
 TEST_CASE("forward to a port where nothing listens says the target connect failed", "[tunnel][forward]") {
   EchoFixture f;
   f.server.authorize(f.key);
-  f.options.target_port = free_port();
+  f.options.targets[0].port = free_port();
   auto opened = tunnel::Tunnel::open(f.options);
   REQUIRE(opened.error == "");
   CHECK_THAT(failed_forward(*opened.tunnel),
-             Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(f.options.target_port)));
+             Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(f.options.targets[0].port)));
 }
 
 TEST_CASE("forwarding moves megabytes both ways at once intact", "[tunnel][forward]") {
@@ -74,6 +75,60 @@ TEST_CASE("forwarding serves several connections concurrently over one session",
   for (int i = 0; i < kConnections; ++i) CHECK(received[i] == sent[i]);
   CHECK(f.server.log().find("Accepted publickey") ==
         f.server.log().rfind("Accepted publickey"));  // one login
+}
+
+// Issue 14: a multi-host database URL (standby, primary) through the one SSH session.
+TEST_CASE("one tunnel forwards to two targets over one session, each through its own socket",
+          "[tunnel][forward]") {
+  EchoFixture f;
+  f.server.authorize(f.key);
+  std::optional<EchoServer> second(std::in_place);
+  f.options.targets.push_back({"127.0.0.1", second->port()});
+  f.options.targets.push_back(f.options.targets[0]);  // two hosts may well share a port number
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  const tunnel::Tunnel& t = *opened.tunnel;
+  CHECK(t.port(1) == second->port());
+  CHECK(t.port(2) == t.port(0));
+  CHECK(t.socket_directory(0) != t.socket_directory(1));
+  CHECK(t.socket_directory(0) != t.socket_directory(2));
+  CHECK((t.serving(0) && t.serving(1) && t.serving(2)));
+  CHECK(echo_through(t, "to the first", 0) == "to the first");
+  CHECK(echo_through(t, "to the second", 1) == "to the second");
+  CHECK(echo_through(t, "to the first again", 2) == "to the first again");
+  CHECK(f.server.log().find("Accepted publickey") == f.server.log().rfind("Accepted publickey"));
+
+  second.reset();  // the second socket leads to the second target, and only there
+  CHECK_THAT(failed_forward(t, 1),
+             Catch::Contains("could not connect to 127.0.0.1:" + std::to_string(t.port(1))));
+  CHECK(echo_through(t, "the first still", 0) == "the first still");
+  // Its socket is closed now, so that libpq's connect() fails and it tries its next host...
+  CHECK_FALSE(t.serving(1));
+  CHECK((t.serving(0) && t.serving(2)));
+  int refused = connect_unix(t, 1);
+  CHECK(refused < 0);
+  if (refused >= 0) close(refused);
+  // ... until a probe finds the target back.
+  second.emplace(1, t.port(1));
+  CHECK(eventually([&] {
+    int fd = connect_unix(t, 1);
+    if (fd >= 0) close(fd);
+    return fd >= 0;
+  }));
+  CHECK(t.serving(1));
+  CHECK(echo_through(t, "the second is back", 1) == "the second is back");
+}
+
+TEST_CASE("a lone target that is down keeps its socket", "[tunnel][forward]") {
+  EchoFixture f;
+  f.server.authorize(f.key);
+  f.options.targets[0].port = free_port();
+  auto opened = tunnel::Tunnel::open(f.options);
+  REQUIRE(opened.error == "");
+  CHECK_THAT(failed_forward(*opened.tunnel), Catch::Contains("could not connect"));
+  // libpq has no other host to try: the socket stays, and the next connection finds out again.
+  CHECK(opened.tunnel->serving(0));
+  CHECK_THAT(failed_forward(*opened.tunnel), Catch::Contains("could not connect"));
 }
 
 // Issue 13: sshd leaves Nagle's algorithm on, so it holds the second piece back until the first
@@ -168,7 +223,7 @@ TEST_CASE("a key added by tunnel_account.sh forwards to its permitopen only, unt
     CHECK(echo_through(*opened.tunnel, "allowed") == "allowed");
     EchoServer other;
     auto o = f.options;
-    o.target_port = other.port();
+    o.targets[0].port = other.port();
     auto elsewhere = tunnel::Tunnel::open(o);
     REQUIRE(elsewhere.error == "");
     CHECK_THAT(failed_forward(*elsewhere.tunnel), Catch::Contains("refused to forward"));

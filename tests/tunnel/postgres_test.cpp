@@ -105,7 +105,7 @@ struct Fixture {
   Fixture() {
     server.authorize(key);
     auto o = options_for(server, key, env, std::stoi(db.port));
-    o.target_host = db.host;
+    o.targets[0].host = db.host;
     auto opened = tunnel::Tunnel::open(o);
     REQUIRE(opened.error == "");
     tunnel = std::move(opened.tunnel);

@@ -192,6 +192,15 @@ SshServer::SshServer(const SshServerOptions& options) : port_(free_port()), user
             options.extra_config + "\n";
   write_file(dir_ / "sshd_config", config);
   write_file(dir_ / "authorized_keys", "");
+  start();
+}
+
+SshServer::~SshServer() {
+  stop();
+}
+
+void SshServer::start() {
+  if (pid_ > 0) return;
   pid_ = spawn({"/usr/sbin/sshd", "-D", "-e", "-f", dir_ / "sshd_config"}, dir_ / "sshd.log");
   sockaddr_in addr = loopback(port_);
   wait_ready(
@@ -199,9 +208,18 @@ SshServer::SshServer(const SshServerOptions& options) : port_(free_port()), user
       dir_ / "sshd.log");
 }
 
-SshServer::~SshServer() {
+void SshServer::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGSTOP);  // first: a client that reconnects at once must not get a new session
   kill_connections();
-  stop(pid_);
+  kill(pid_, SIGTERM);
+  kill(pid_, SIGCONT);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool SshServer::has_connections() const {
+  return pid_ > 0 && !children_of(pid_).empty();
 }
 
 void SshServer::authorize(const KeyPair& key, const std::string& options) {
@@ -262,9 +280,11 @@ void Agent::add(const KeyPair& key, const std::string& passphrase) {
       " </dev/null");
 }
 
-EchoServer::EchoServer(int pieces) : pieces_(pieces) {
+EchoServer::EchoServer(int pieces, int port) : pieces_(pieces) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(0);
+  int on = 1;  // a port just given up by another echo server may be taken again at once
+  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in addr = loopback(port);
   REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   REQUIRE(listen(listen_fd_, 16) == 0);
   socklen_t len = sizeof addr;
@@ -327,6 +347,15 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 tunnel::Options options_for(const SshServer& server, const KeyPair& key, const ClientEnv& env,
                             int target_port) {
   tunnel::Options o;
@@ -336,16 +365,15 @@ tunnel::Options options_for(const SshServer& server, const KeyPair& key, const C
   o.identity = key.private_path;
   o.known_hosts = env.home / "known_hosts";
   o.config_file = env.home / "no-such-config";
-  o.target_host = "127.0.0.1";
-  o.target_port = target_port;
+  o.targets = {{"127.0.0.1", target_port}};
   write_file(o.known_hosts, server.known_hosts_line() + "\n");
   return o;
 }
 
-int connect_unix(const tunnel::Tunnel& t) {
+int connect_unix(const tunnel::Tunnel& t, std::size_t target) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::string path = t.socket_directory() + "/.s.PGSQL." + std::to_string(t.port());
+  std::string path = t.socket_directory(target) + "/.s.PGSQL." + std::to_string(t.port(target));
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
@@ -355,8 +383,8 @@ int connect_unix(const tunnel::Tunnel& t) {
   return fd;
 }
 
-std::string echo_through(const tunnel::Tunnel& t, const std::string& data) {
-  int fd = connect_unix(t);
+std::string echo_through(const tunnel::Tunnel& t, const std::string& data, std::size_t target) {
+  int fd = connect_unix(t, target);
   if (fd < 0) return "(cannot connect to the tunnel's socket)";  // no REQUIRE: see support.hpp
   std::thread writer([&] {
     for (size_t sent = 0; sent < data.size();) {

@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +89,12 @@ class SshServer {
   std::string fingerprint(const std::string& type = "ed25519") const;  // "SHA256:..."
   // Kills every per-connection sshd process: the clients' sessions drop, the server stays up.
   void kill_connections();
+  // Stops the whole server, listener included (as `systemctl stop ssh` and a reboot do) ...
+  void stop();
+  // ... and starts it again, on the same port with the same keys; returns once it accepts.
+  void start();
+  // Whether any client connection is open (a per-connection sshd process exists).
+  bool has_connections() const;
   std::string log() const;
   std::string authorized_keys_path() const { return dir_ / "authorized_keys"; }
 
@@ -114,10 +122,10 @@ class Agent {
 
 // A TCP echo server on 127.0.0.1, served by one thread: the forwarding target when a test does
 // not need PostgreSQL. With pieces > 1 it sends each read back in that many writes 1 ms apart, as
-// PostgreSQL answers a pipeline: one flush per Sync.
+// PostgreSQL answers a pipeline: one flush per Sync. Port 0: a free one.
 class EchoServer {
  public:
-  explicit EchoServer(int pieces = 1);
+  explicit EchoServer(int pieces = 1, int port = 0);
   ~EchoServer();
   EchoServer(const EchoServer&) = delete;
   EchoServer& operator=(const EchoServer&) = delete;
@@ -135,6 +143,10 @@ class EchoServer {
 
 int free_port();  // a 127.0.0.1 port that nothing listens on (bound, then released)
 
+// Asks `done` every 20 ms until it answers true (true) or `limit` has passed (false): for waiting on
+// something another process or thread does, never for timing it.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(30));
+
 // Options for logging in to `server` as its user with `key`, forwarding to 127.0.0.1:target_port,
 // known_hosts already trusting the server (written into `home`).
 tunnel::Options options_for(const SshServer& server, const KeyPair& key, const ClientEnv& env,
@@ -149,11 +161,11 @@ struct EchoFixture {
   tunnel::Options options = options_for(server, key, env, echo.port());
 };
 
-// Connects to the tunnel's Unix socket; -1 on failure.
-int connect_unix(const tunnel::Tunnel& t);
+// Connects to the tunnel's Unix socket for Options::targets[target]; -1 on failure.
+int connect_unix(const tunnel::Tunnel& t, std::size_t target = 0);
 // Sends `data` and reads the same number of bytes back (through an echo target). Uses no Catch2
 // macros (they are not thread-safe), since tests call it from several threads at once.
-std::string echo_through(const tunnel::Tunnel& t, const std::string& data);
+std::string echo_through(const tunnel::Tunnel& t, const std::string& data, std::size_t target = 0);
 // Reads until EOF; what was read.
 std::string read_to_eof(int fd);
 

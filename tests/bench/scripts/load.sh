@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Many analysts through one sshd and one PgBouncer: starts PgBouncer (transaction pooling) in front
 # of the sandbox, then fam_load with --ssh (each server process opens its own tunnel to fam_load's
-# throwaway sshd) against PgBouncer's port.
+# throwaway sshd) against PgBouncer's port. It fails on a failed call, a server that did not exit
+# cleanly, a statement left running, or a server that held more sockets than its pool and tunnel
+# need (counted in /proc/PID/fd just before each server is asked to exit).
 #
 #   eval "$(scripts/pg_sandbox.sh env DIR)"
 #   tests/bench/scripts/load.sh build-rel/tests/bench/fam_load [--servers 20 --in-flight 8 --seconds 60]
