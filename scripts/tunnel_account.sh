@@ -9,11 +9,13 @@
 #   --account NAME          the tunnel account (default fleet-tunnel); as root, `add` creates it
 #                           (no shell, /usr/sbin/nologin) if it does not exist
 #   --authorized-keys FILE  work on this file instead of the account's (for testing)
-#   --db-host HOST          where the key may forward to (default 127.0.0.1)
-#   --db-port PORT          (default 5432)
+#   --db-host HOST          where the key may forward to (default 127.0.0.1); give it once per
+#                           host of a multi-host database URL (a standby and its primary)
+#   --db-port PORT          (default 5432); one for every host, or one per --db-host, in order,
+#                           as libpq pairs the hosts and ports of such a URL
 #   --comment NAME          who the key belongs to (default: the key's own comment)
 #
-# Every key line is restricted to one port forward and nothing else:
+# Every key line is restricted to forwarding to those hosts and nothing else:
 #   restrict,port-forwarding,permitopen="127.0.0.1:5432",command="/bin/false" ssh-ed25519 AAAA... ana
 # Adding a key that is already there replaces its line (one line per key); revoke matches on the
 # key material, not the comment. The file is replaced atomically, owned by root and read-only for
@@ -26,33 +28,47 @@ die() {
 }
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 action=${1:-}
 [[ $action == add || $action == revoke || $action == list ]] || usage
 shift
-key_arg="" account="fleet-tunnel" keys_file="" db_host="127.0.0.1" db_port="5432" comment=""
+key_arg="" account="fleet-tunnel" keys_file="" comment=""
+db_hosts=() db_ports=()
 while (($#)); do
   [[ $# -ge 2 ]] || die "$1 needs a value"
   case $1 in
     --key) key_arg=$2 ;;
     --account) account=$2 ;;
     --authorized-keys) keys_file=$2 ;;
-    --db-host) db_host=$2 ;;
-    --db-port) db_port=$2 ;;
+    --db-host) db_hosts+=("$2") ;;
+    --db-port) db_ports+=("$2") ;;
     --comment) comment=$2 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift 2
 done
 
-[[ $db_port =~ ^[0-9]+$ && $db_port -ge 1 && $db_port -le 65535 ]] || die "--db-port must be a port number, not '$db_port'"
-[[ $db_host =~ ^[A-Za-z0-9.:_-]+$ ]] || die "--db-host must be a host name or address, not '$db_host'"
 [[ $account =~ ^[a-z_][a-z0-9_-]*$ ]] || die "--account must be a user name, not '$account'"
 [[ $comment != *$'\n'* && $comment != *'"'* ]] || die "--comment must be one line without quotes"
-[[ $db_host == *:* ]] && db_host="[$db_host]"  # IPv6 in permitopen
+
+# The permitted forwards, "host:port" each, from the --db-host and --db-port lists.
+((${#db_hosts[@]})) || db_hosts=(127.0.0.1)
+((${#db_ports[@]})) || db_ports=(5432)
+if ((${#db_ports[@]} != 1 && ${#db_ports[@]} != ${#db_hosts[@]})); then
+  die "${#db_hosts[@]} --db-host but ${#db_ports[@]} --db-port: give one --db-port for every host, or one per --db-host"
+fi
+forwards=()
+for i in "${!db_hosts[@]}"; do
+  host=${db_hosts[i]} port=${db_ports[0]}
+  ((${#db_ports[@]} > 1)) && port=${db_ports[i]}
+  [[ $port =~ ^[0-9]+$ && $port -ge 1 && $port -le 65535 ]] || die "--db-port must be a port number, not '$port'"
+  [[ $host =~ ^[A-Za-z0-9.:_-]+$ ]] || die "--db-host must be a host name or address, not '$host'"
+  [[ $host == *:* ]] && host="[$host]"  # IPv6 in permitopen
+  forwards+=("$host:$port")
+done
 
 # The public key as "type base64 [comment]", read from a file or given as a string.
 read_key() {
@@ -119,10 +135,12 @@ case $action in
   add)
     read_key
     locate_keys_file
-    line="restrict,port-forwarding,permitopen=\"$db_host:$db_port\",command=\"/bin/false\" $key_type $key_blob"
+    line="restrict,port-forwarding"
+    for forward in "${forwards[@]}"; do line+=",permitopen=\"$forward\""; done
+    line+=",command=\"/bin/false\" $key_type $key_blob"
     [[ -n $key_comment ]] && line+=" $key_comment"
     { other_lines; printf '%s\n' "$line"; } | replace_keys_file
-    echo "added $(ssh-keygen -l -f <(printf '%s %s\n' "$key_type" "$key_blob") | awk '{print $2}') ($key_comment) to $keys_file: may forward to $db_host:$db_port only"
+    echo "added $(ssh-keygen -l -f <(printf '%s %s\n' "$key_type" "$key_blob") | awk '{print $2}') ($key_comment) to $keys_file: may forward to ${forwards[*]} only"
     ;;
   revoke)
     read_key
@@ -141,7 +159,7 @@ case $action in
         rest="$blob${rest:+ $rest}" blob=$type type=$opts opts=""
       fi
       fp=$(ssh-keygen -l -f <(printf '%s %s\n' "$type" "$blob") 2>/dev/null | awk '{print $2}') || fp="(unreadable)"
-      target=$(sed -n 's/.*permitopen="\([^"]*\)".*/\1/p' <<<"$opts")
+      target=$(grep -o 'permitopen="[^"]*"' <<<"$opts" | sed 's/permitopen="\(.*\)"/\1/' | paste -sd ' ') || true
       printf '%s\t%s\t%s\tforward to %s\n' "$fp" "$type" "${rest:-(no comment)}" "${target:-ANY (not restricted!)}"
     done <"$keys_file"
     ;;

@@ -232,3 +232,27 @@ TEST_CASE("a key added by tunnel_account.sh forwards to its permitopen only, unt
   CHECK(read_file(f.server.authorized_keys_path()).empty());
   CHECK_THAT(tunnel::Tunnel::open(f.options).error, Catch::Contains("refused every key"));
 }
+
+TEST_CASE("a key added by tunnel_account.sh for a standby and its primary forwards to both, not elsewhere",
+          "[tunnel][forward]") {
+  EchoFixture f;
+  EchoServer second, elsewhere;
+  const std::string first_port = std::to_string(f.echo.port()), second_port = std::to_string(second.port());
+  std::string script = std::string(FAM_SOURCE_DIR) + "/scripts/tunnel_account.sh";
+  run(script + " add --key " + f.key.private_path + ".pub --authorized-keys " +
+      f.server.authorized_keys_path() + " --db-host 127.0.0.1 --db-port " + first_port +
+      " --db-host 127.0.0.1 --db-port " + second_port);
+  CHECK(read_file(f.server.authorized_keys_path()) ==
+        "restrict,port-forwarding,permitopen=\"127.0.0.1:" + first_port + "\",permitopen=\"127.0.0.1:" +
+            second_port + "\",command=\"/bin/false\" " + f.key.public_line + "\n");
+  std::string listed = run(script + " list --authorized-keys " + f.server.authorized_keys_path());
+  CHECK_THAT(listed, Catch::Contains("\tforward to 127.0.0.1:" + first_port + " 127.0.0.1:" + second_port));
+  auto o = f.options;
+  o.targets.push_back({"127.0.0.1", second.port()});
+  o.targets.push_back({"127.0.0.1", elsewhere.port()});
+  auto opened = tunnel::Tunnel::open(o);
+  REQUIRE(opened.error == "");
+  CHECK(echo_through(*opened.tunnel, "to the standby", 0) == "to the standby");
+  CHECK(echo_through(*opened.tunnel, "to the primary", 1) == "to the primary");
+  CHECK_THAT(failed_forward(*opened.tunnel, 2), Catch::Contains("refused to forward"));
+}
