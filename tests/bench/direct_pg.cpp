@@ -155,6 +155,7 @@ std::size_t fetch_as_json(PGconn* conn, const std::string& sql, const values::Ca
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) fail(conn, "fetch");
   const int rows = PQntuples(result.get()), columns = PQnfields(result.get());
   std::vector<const values::Catalog::Entry*> types;
+  types.reserve(static_cast<std::size_t>(columns));
   for (int column = 0; column < columns; ++column)
     types.push_back(catalog.find(PQftype(result.get(), column)));
   std::string json = "[";

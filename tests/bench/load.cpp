@@ -217,6 +217,7 @@ int run(const Options& options) {
   const auto start = Clock::now();
   const auto until = start + std::chrono::seconds(options.seconds);
   std::vector<std::thread> analysts;
+  analysts.reserve(static_cast<std::size_t>(options.servers));
   for (int i = 0; i < options.servers; ++i)
     analysts.emplace_back([&] {
       try {
