@@ -23,10 +23,12 @@ constexpr short kPollPeerClosed = POLLRDHUP;
 constexpr short kPollPeerClosed = 0;
 #endif
 
-// How often a target whose socket is closed is probed: soon enough that a standby back from a
-// restart is used again within seconds, and the probes (a TCP connect on the SSH host each, which
-// the server logs as an incomplete startup) stay rare.
-constexpr std::chrono::seconds kProbeEvery{5};
+// How long the socket of a target found unreachable stays closed. Then it listens again, and the next
+// connection tries the target; if it is still down, that connection goes on to another host. The
+// tunnel never probes on its own: a channel opening holds the session's only one for as long as the
+// SSH host's TCP connect takes (minutes, to a host that drops packets), and no connection to any
+// target could open meanwhile; nor does it log in again while nobody connects.
+constexpr std::chrono::seconds kReopenAfter{10};
 
 // The earlier of two poll() timeouts, where -1 means none.
 int sooner(int a, int b) {
@@ -47,7 +49,7 @@ bool open_pipe(Fd& read_end, Fd& write_end) {
 Forwarder::Forwarder(Endpoint endpoint, Session session, std::vector<SocketDir*> sockets)
     : endpoint_(std::move(endpoint)),
       sockets_(std::move(sockets)),
-      probe_at_(sockets_.size()),
+      reopen_at_(sockets_.size()),
       session_(std::move(session)),
       serving_(sockets_.size(), true) {
   if (!open_pipe(wake_read_, wake_write_)) {
@@ -86,7 +88,7 @@ void Forwarder::run() {
   std::vector<pollfd> fds;
   for (;;) {
     bool progress = pump_all();
-    int timeout = progress ? 0 : sooner(keepalive_ms(), probe_ms());  // may lose the session: first
+    int timeout = progress ? 0 : sooner(keepalive_ms(), reopen_ms());  // may lose the session: first
     fds.assign({{wake_read_.get(), POLLIN, 0}, {-1, 0, 0}});
     for (const SocketDir* socket : sockets_) fds.push_back({socket->listen_fd(), POLLIN, 0});  // -1: ignored
     if (session_) {
@@ -117,7 +119,7 @@ void Forwarder::run() {
 // The channel opening goes last: it is the pass's last read of the socket, and what that read
 // queues for other channels is found by has_buffered_work() instead of waiting for the socket.
 bool Forwarder::pump_all() {
-  start_probes();
+  reopen_due();
   if (!session_ && !links_.empty() && !ensure_session()) links_.clear();
   if (!session_) return false;
   if (!links_.empty()) idle_data_ = false;  // channel calls read whatever was waiting
@@ -135,57 +137,50 @@ bool Forwarder::pump_all() {
   return progress || recheck;
 }
 
-// Opens the channel of the first connection that has none yet; the answer says whether its target
-// is reachable.
+// Opens the channel of the first connection that has none yet; a refusal says its target is down.
 bool Forwarder::open_pending() {
   auto pending = std::find_if(links_.begin(), links_.end(), [](const auto& l) { return !l->channel; });
   if (!session_ || pending == links_.end()) return false;
   size_t i = static_cast<size_t>(pending - links_.begin());
   std::size_t target = links_[i]->target;
   Step step = open_channel(*links_[i], wire(), endpoint_, error_scratch_);
-  if (step == Step::kProgress || step == Step::kDone) mark_target(target, step == Step::kProgress);
+  if (step == Step::kDone) close_unreachable(target);
   return settle(i, step);
 }
 
-// With several targets, closes the socket of one that cannot be reached (until a probe reaches
-// it), and opens it again once reached. A lone target keeps its socket: libpq has no other host to
-// try, and the next connection finds out at once whether the target is back.
-void Forwarder::mark_target(std::size_t target, bool reachable) {
+// With several targets, closes the socket of one that cannot be reached, for kReopenAfter. A lone
+// target keeps its socket: libpq has no other host to try, and the next connection finds out at
+// once whether the target is back.
+void Forwarder::close_unreachable(std::size_t target) {
   if (sockets_.size() < 2) return;
-  if (!reachable) {
-    sockets_[target]->close();
-  } else if (std::string error = sockets_[target]->reopen(); !error.empty()) {
-    set_error(error);
-  }
-  probe_at_[target] = std::chrono::steady_clock::now() + kProbeEvery;
+  sockets_[target]->close();
+  reopen_at_[target] = std::chrono::steady_clock::now() + kReopenAfter;
   std::lock_guard lock(error_mutex_);
-  serving_[target] = sockets_[target]->listen_fd() >= 0;
+  serving_[target] = false;
 }
 
-// A probe is a connection from one end of a socket pair whose other end is closed already: once its
-// channel opens (the target is reachable), it ends by itself.
-void Forwarder::start_probes() {
+// Lets each target whose socket was closed be tried again once its time is up.
+void Forwarder::reopen_due() {
   auto now = std::chrono::steady_clock::now();
   for (std::size_t t = 0; t < sockets_.size(); ++t) {
-    if (sockets_[t]->listen_fd() >= 0 || now < probe_at_[t]) continue;
-    probe_at_[t] = now + kProbeEvery;  // also when this probe cannot start
-    int pair[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) continue;
-    Fd ours(pair[0]);
-    ::close(pair[1]);
-    if (!set_cloexec_nonblock(ours.get()) || !ensure_session()) continue;
-    links_.push_back(std::make_unique<Link>(std::move(ours), t));
-    links_.back()->probe = true;
+    if (sockets_[t]->listen_fd() >= 0 || now < reopen_at_[t]) continue;
+    if (std::string error = sockets_[t]->reopen(); !error.empty()) {
+      set_error(error);
+      reopen_at_[t] = now + kReopenAfter;
+      continue;
+    }
+    std::lock_guard lock(error_mutex_);
+    serving_[t] = true;
   }
 }
 
-// Milliseconds until the next probe is due (-1: every target's socket is open).
-int Forwarder::probe_ms() const {
+// Milliseconds until the next closed socket opens again (-1: every target's socket is open).
+int Forwarder::reopen_ms() const {
   int soonest = -1;
   auto now = std::chrono::steady_clock::now();
   for (std::size_t t = 0; t < sockets_.size(); ++t) {
     if (sockets_[t]->listen_fd() >= 0) continue;
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(probe_at_[t] - now).count();
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(reopen_at_[t] - now).count();
     soonest = sooner(soonest, static_cast<int>(std::max<decltype(wait)>(wait, 0)));
   }
   return soonest;
@@ -198,7 +193,7 @@ bool Forwarder::settle(size_t& i, Step step) {
     lose_session(error);
     return true;
   }
-  if (!error.empty() && !links_[i]->probe) set_error(error);  // a failed probe changes nothing
+  if (!error.empty()) set_error(error);
   if (step != Step::kDone) {
     ++i;
     return step == Step::kProgress;

@@ -3,8 +3,8 @@
 // sockets (one per target), the accepted sockets and a wake-up pipe.
 //
 // With several targets (a multi-host database URL), a target that cannot be reached has its socket
-// closed until a probe channel reaches it again: libpq passes over a host only when connect()
-// fails, not when a connected socket is closed on it, so this is what lets it try the next host.
+// closed for a while: libpq passes over a host only when connect() fails, not when a connected
+// socket is closed on it, so this is what lets it try the next host.
 #pragma once
 
 #include <chrono>
@@ -39,9 +39,9 @@ class Forwarder {
   void run();
   bool pump_all();
   bool open_pending();
-  void mark_target(std::size_t target, bool reachable);
-  void start_probes();
-  int probe_ms() const;
+  void close_unreachable(std::size_t target);
+  void reopen_due();
+  int reopen_ms() const;
   bool settle(size_t& i, Step step);
   void accept_all(std::size_t target);
   bool ensure_session();
@@ -55,8 +55,8 @@ class Forwarder {
 
   const Endpoint endpoint_;
   const std::vector<SocketDir*> sockets_;
-  // When each target whose socket is closed (see above) is probed next; unused for a lone target.
-  std::vector<std::chrono::steady_clock::time_point> probe_at_;
+  // When each target whose socket is closed (see above) listens again; unused for a lone target.
+  std::vector<std::chrono::steady_clock::time_point> reopen_at_;
   std::optional<Session> session_;  // empty after a loss, until the next accepted connection
   std::vector<std::unique_ptr<Link>> links_;
   std::vector<ChannelPtr> closing_;  // channels being closed without blocking

@@ -52,7 +52,6 @@ struct Link {
   bool channel_eof = false;  // the remote side will send nothing more
   bool local_shut = false;   // ... and the local socket was told so
   bool retried = false;      // already moved to a new session once (see Forwarder::lose_session)
-  bool probe = false;        // only finds out whether the target is reachable (Forwarder::start_probes)
 
   bool wants_local_input() const { return channel && !local_eof && to_channel.space() > 0; }
   bool wants_channel_input() const { return channel && !channel_eof && to_local.space() > 0; }

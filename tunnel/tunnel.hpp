@@ -6,8 +6,8 @@
 // accepted there is forwarded over the one SSH session as a direct-tcpip channel to that target, so
 // libpq connects with `host=<dir1>,<dir2> port=<port1>,<port2>` and its own multi-host logic
 // (target_session_attrs) works unchanged. No TCP port is ever opened on this machine. With several
-// targets, the socket of a target that cannot be reached is removed until the tunnel reaches it
-// again (it tries every few seconds), so that libpq's connect() fails there and it tries the next.
+// targets, the socket of a target that cannot be reached is removed for 10 s, so that libpq's
+// connect() fails there and it tries the next; then the next connection tries that target again.
 //
 // diagnose() runs the same steps one at a time, for `fleet-analytics-mcp doctor`.
 //
@@ -81,8 +81,8 @@ class Tunnel {
   int port(std::size_t target = 0) const;
   // The SSH user actually logged in as (after the ssh config and $USER), e.g. for application_name.
   const std::string& user() const;
-  // Whether Options::targets[target] is served: false, with several targets, from a failed forward
-  // to it until the tunnel reaches it again (its socket is removed meanwhile). Thread-safe.
+  // Whether Options::targets[target] is served: false, with several targets, for 10 s after a failed
+  // forward to it (its socket is removed meanwhile). Thread-safe.
   bool serving(std::size_t target) const;
   // Why the most recent forwarded connection failed, or "" if none has. Thread-safe.
   // e.g. "ssh: connection to db.internal:22 lost (...); reconnecting on the next connection"

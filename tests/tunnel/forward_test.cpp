@@ -108,7 +108,7 @@ TEST_CASE("one tunnel forwards to two targets over one session, each through its
   int refused = connect_unix(t, 1);
   CHECK(refused < 0);
   if (refused >= 0) close(refused);
-  // ... until a probe finds the target back.
+  // ... for a while; then the next connection tries the target again, which is back.
   second.emplace(1, t.port(1));
   CHECK(eventually([&] {
     int fd = connect_unix(t, 1);
