@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "../tunnel/support.hpp"
 #include "mcp_client.hpp"
+#include "tunnel_setup.hpp"
 
 using testing::CommandRun;
 using testing::doctor_line;
@@ -70,26 +70,8 @@ TEST_CASE("through the built-in SSH tunnel, a multi-host URL reads the standby, 
     WARN("no replica set up: run tests/integration/replica_test.sh");
     return;
   }
-  tunnel_test::ClientEnv client_env;
-  tunnel_test::SshServer sshd;
-  tunnel_test::KeyPair key = tunnel_test::make_key(client_env.home.path(), "id_ed25519", "ed25519");
-  sshd.authorize(key);
-  std::string known_hosts = client_env.home / "known_hosts";
-  tunnel_test::write_file(known_hosts, sshd.known_hosts_line() + "\n");
-  std::vector<std::string> args{"--database-url",
-                                url,
-                                "--database-password-file",
-                                testing::ro_password_file(),
-                                "--ssh-host",
-                                "127.0.0.1",
-                                "--ssh-port",
-                                std::to_string(sshd.port()),
-                                "--ssh-user",
-                                sshd.user(),
-                                "--ssh-identity",
-                                key.private_path,
-                                "--ssh-known-hosts",
-                                known_hosts};
+  testing::TunnelSetup setup(true);
+  const std::vector<std::string> args = setup.server_args("", url);
   std::vector<std::string> doctor_args = args;
   doctor_args.insert(doctor_args.begin(), "doctor");
   // "127.0.0.1:STANDBY,127.0.0.1:PRIMARY", as the URL names them
@@ -104,10 +86,10 @@ TEST_CASE("through the built-in SSH tunnel, a multi-host URL reads the standby, 
             .find(standby + ", " + hosts.substr(hosts.find(',') + 1) + " reachable from the SSH host") !=
         std::string::npos);
 
-  const std::size_t logins_before = sshd.log().size();
+  const std::size_t logins_before = setup.sshd.log().size();
   McpClient client(args, true);
   reads_standby_then_primary(client, stop_standby);
-  std::string log = sshd.log().substr(logins_before);  // both hosts were reached through one SSH login
+  std::string log = setup.sshd.log().substr(logins_before);  // both hosts were reached through one SSH login
   CHECK(log.find("Accepted publickey") != std::string::npos);
   CHECK(log.find("Accepted publickey") == log.rfind("Accepted publickey"));
 

@@ -6,6 +6,7 @@
 
 #include "../tunnel/support.hpp"
 #include "mcp_client.hpp"
+#include "tunnel_setup.hpp"
 
 using testing::CommandRun;
 using testing::doctor_line;
@@ -13,40 +14,9 @@ using testing::doctor_status;
 using testing::json;
 using testing::McpClient;
 using testing::run_command;
+using testing::TunnelSetup;
 
 namespace {
-
-// A real sshd that knows the client's key; the client's known_hosts starts as `known`.
-struct TunnelSetup {
-  explicit TunnelSetup(bool host_known, std::optional<std::string> key_options = "",
-                       const tunnel_test::SshServerOptions& sshd_options = {})
-      : sshd(sshd_options) {
-    if (key_options) sshd.authorize(key, *key_options);
-    tunnel_test::write_file(known_hosts, host_known ? sshd.known_hosts_line() + "\n" : "");
-  }
-  std::vector<std::string> server_args(const std::string& command = "") const {
-    std::vector<std::string> args{"--database-url",
-                                  testing::ro_url(),
-                                  "--database-password-file",
-                                  testing::ro_password_file(),
-                                  "--ssh-host",
-                                  "127.0.0.1",
-                                  "--ssh-port",
-                                  std::to_string(sshd.port()),
-                                  "--ssh-user",
-                                  sshd.user(),
-                                  "--ssh-identity",
-                                  key.private_path,
-                                  "--ssh-known-hosts",
-                                  known_hosts};
-    if (!command.empty()) args.insert(args.begin(), command);
-    return args;
-  }
-  tunnel_test::ClientEnv client_env;
-  tunnel_test::SshServer sshd;
-  tunnel_test::KeyPair key = tunnel_test::make_key(client_env.home.path(), "id_ed25519", "ed25519");
-  std::string known_hosts = client_env.home / "known_hosts";
-};
 
 // Runs `doctor` and checks that it stopped at `failed` with `hint` in its line, and skipped `next`.
 void expect_doctor_stops_at(const std::vector<std::string>& args, const std::string& failed,
