@@ -56,22 +56,39 @@ std::set<std::string, std::less<>> task_tools(const std::string& list_json) {
   return names;
 }
 
+// Leader and followers: the threads take turns at reading the input. The one reading handles each
+// message in order (so that a cancellation never overtakes its request); when a message starts a
+// call, it hands the reading to an idle thread and runs the call itself. A call so starts without
+// waiting for another thread to wake (which took 150-250 µs of a 400 µs call), and there is always
+// a thread left to read: one more than the calls that may run at once.
 class Server {
  public:
-  Server(tools::ToolSet& tools, const ServerInfo& info, int out_fd, Scheduling scheduling)
+  Server(tools::ToolSet& tools, const ServerInfo& info, Streams streams, Scheduling scheduling)
       : tools_(tools),
         info_(info),
         task_after_(scheduling.task_after),
-        writer_(out_fd),
+        max_running_(scheduling.workers),
+        reader_(streams.in, streams.stop),
+        writer_(streams.out),
         tasks_(writer_, info_),
         task_tools_(task_tools(tools.list_json())),
         all_tools_(json::parse(tools.list_json())),
         tools_without_views_(without_views(all_tools_)) {
-    for (int i = 0; i < scheduling.workers; ++i) threads_.emplace_back([this] { work(); });
+    for (int i = 0; i <= scheduling.workers; ++i) threads_.emplace_back([this] { take_turns(); });
     threads_.emplace_back([this] { make_tasks_when_due(); });
   }
   ~Server() { stop(std::chrono::milliseconds(0)); }
 
+  // Waits until the input ends or the process is asked to stop, then stops as stop() says.
+  void serve_until_input_ends();
+
+ private:
+  enum class InputEnd { kNotYet, kEnd, kStop };
+
+  void take_turns();
+  // Reads and handles messages until one starts a call, which it returns, or the input ends.
+  CallPtr read_until_call();
+  CallPtr end_input(InputEnd end);
   void handle_line(const std::string& line);
   void reply_internal_error(const std::string& what) {
     writer_.write_line(
@@ -82,10 +99,8 @@ class Server {
                                       std::string("message longer than ") + kMaxLineText + "; send less"));
   }
   // Gives running and queued calls up to `grace` to be answered, cancels the rest, and stops the
-  // workers. Calls cancelled here get no answer, as after notifications/cancelled.
+  // threads. Calls cancelled here get no answer, as after notifications/cancelled.
   void stop(std::chrono::milliseconds grace);
-
- private:
   void handle_request(const json& id, const std::string& method, const json& params);
   void handle_notification(const std::string& method, const json& params);
   void handle_task_request(const json& id, const std::string& method, const json& params);
@@ -94,27 +109,33 @@ class Server {
   void start_tool_call(const json& id, const json& params);
   void start_task(const CallPtr& call, TaskEra era, std::optional<std::chrono::milliseconds> ttl);
   std::optional<int> log_threshold(const json& params) const;
-  void work();
   void finish(const CallPtr& call);
   void make_tasks_when_due();
 
   tools::ToolSet& tools_;
   const ServerInfo& info_;
   const std::chrono::milliseconds task_after_;
+  const int max_running_;
+  LineReader reader_;  // the reading thread's only
   LineWriter writer_;
   TaskTable tasks_;
   const std::set<std::string, std::less<>> task_tools_;
   const json all_tools_;
   const json tools_without_views_;
-  std::string legacy_version_;                // set once initialize was answered (reader thread only)
+  std::string legacy_version_;                // set once initialize was answered (reading thread only)
   bool legacy_shows_views_ = false;           // the initialize of a legacy session declared MCP Apps
-  std::optional<int> session_log_threshold_;  // logging/setLevel of a legacy session (reader thread only)
+  std::optional<int> session_log_threshold_;  // logging/setLevel of a legacy session (reading thread only)
+  CallPtr started_;  // the call the last message started, to be run (reading thread only)
 
   std::mutex mutex_;
-  std::condition_variable ready_;     // a call was queued, or closing
+  std::condition_variable turn_;      // the reading or a queued call awaits a thread, or closing
+  std::condition_variable ended_;     // input_end_ was set
   std::condition_variable idle_;      // live_ became empty
   std::condition_variable task_due_;  // a call may become a task, or closing
-  std::deque<CallPtr> queue_;
+  bool reading_ = false;              // a thread holds the reading
+  InputEnd input_end_ = InputEnd::kNotYet;
+  int running_ = 0;                   // calls running now, at most max_running_
+  std::deque<CallPtr> queue_;         // calls started while max_running_ ran
   std::map<std::string, CallPtr> requests_;  // by id.dump(): calls whose request awaits its answer
   std::set<CallPtr> live_;                   // every call queued or running, task or not
   bool closing_ = false;
@@ -289,9 +310,8 @@ void Server::start_tool_call(const json& id, const json& params) {
       return writer_.write_line(
           error_response(id, kInvalidRequest, "Invalid Request: id " + id.dump() + " is already in use"));
     live_.insert(call);
-    queue_.push_back(call);
   }
-  ready_.notify_one();
+  started_ = call;
   if (call->task_at) task_due_.notify_one();
 }
 
@@ -303,23 +323,84 @@ void Server::start_task(const CallPtr& call, TaskEra era, std::optional<std::chr
   {
     std::lock_guard lock(mutex_);
     live_.insert(call);
-    queue_.push_back(call);
   }
-  ready_.notify_one();
+  started_ = call;
 }
 
-void Server::work() {
+void Server::take_turns() {
+  std::unique_lock lock(mutex_);
   for (;;) {
+    turn_.wait(lock, [this] {
+      return closing_ || (!queue_.empty() && running_ < max_running_) ||
+             (!reading_ && input_end_ == InputEnd::kNotYet);
+    });
     CallPtr call;
-    {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+    if (!queue_.empty() && running_ < max_running_) {
       call = std::move(queue_.front());
       queue_.pop_front();
+    } else if (closing_) {
+      return;
+    } else {
+      reading_ = true;
+      lock.unlock();
+      call = read_until_call();
+      lock.lock();
+      reading_ = false;
+      if (!call) {
+        ended_.notify_all();
+        continue;
+      }
+      if (running_ == max_running_) {
+        queue_.push_back(std::move(call));
+        continue;  // and read on
+      }
+      turn_.notify_one();  // the reading, to an idle thread
     }
+    ++running_;
+    lock.unlock();
     finish(call);
+    lock.lock();
+    --running_;
   }
+}
+
+CallPtr Server::read_until_call() {
+  std::string line;
+  for (;;) {
+    switch (reader_.next(line)) {
+      case LineReader::Status::kLine:
+        try {
+          handle_line(line);
+        } catch (const std::exception& e) {  // once per message: answer it, keep serving
+          reply_internal_error(e.what());
+        }
+        if (started_) return std::exchange(started_, nullptr);
+        break;
+      case LineReader::Status::kTooLong:
+        reply_too_long();
+        break;
+      case LineReader::Status::kEnd:
+        return end_input(InputEnd::kEnd);
+      case LineReader::Status::kStop:
+        return end_input(InputEnd::kStop);
+    }
+  }
+}
+
+CallPtr Server::end_input(InputEnd end) {
+  std::lock_guard lock(mutex_);
+  input_end_ = end;
+  return nullptr;
+}
+
+void Server::serve_until_input_ends() {
+  InputEnd end;
+  {
+    std::unique_lock lock(mutex_);
+    ended_.wait(lock, [this] { return input_end_ != InputEnd::kNotYet; });
+    end = input_end_;
+  }
+  stop(end == InputEnd::kEnd ? kDrainGrace : std::chrono::milliseconds(0));
 }
 
 void Server::finish(const CallPtr& call) {
@@ -387,7 +468,7 @@ void Server::stop(std::chrono::milliseconds grace) {
     closing_ = true;
     for (const CallPtr& call : live_) call->cancel->cancel();
   }
-  ready_.notify_all();
+  turn_.notify_all();
   task_due_.notify_all();
   for (auto& thread : threads_)
     if (thread.joinable()) thread.join();
@@ -396,27 +477,8 @@ void Server::stop(std::chrono::milliseconds grace) {
 }  // namespace
 
 void serve(tools::ToolSet& tools, const ServerInfo& info, Streams streams, Scheduling scheduling) {
-  Server server(tools, info, streams.out, scheduling);
-  LineReader reader(streams.in, streams.stop);
-  std::string line;
-  for (;;) {
-    switch (reader.next(line)) {
-      case LineReader::Status::kLine:
-        try {
-          server.handle_line(line);
-        } catch (const std::exception& e) {  // once per message: answer it, keep serving
-          server.reply_internal_error(e.what());
-        }
-        break;
-      case LineReader::Status::kTooLong:
-        server.reply_too_long();
-        break;
-      case LineReader::Status::kEnd:
-        return server.stop(kDrainGrace);
-      case LineReader::Status::kStop:
-        return server.stop(std::chrono::milliseconds(0));
-    }
-  }
+  Server server(tools, info, streams, scheduling);
+  server.serve_until_input_ends();
 }
 
 }  // namespace mcp
