@@ -287,8 +287,9 @@ fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
 }
 
 bool Connection::reusable() const {
-  return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK &&
-         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE && PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF;
+  if (broken_ || PQstatus(conn_.get()) != CONNECTION_OK) return false;
+  return close_owed_ || (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE &&
+                         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF);
 }
 
 bool Connection::send(const Step& step) {

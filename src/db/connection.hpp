@@ -50,7 +50,8 @@ class Connection final : public Session {
                                                     const std::optional<Route>& route,
                                                     const CancelToken& cancel);
 
-  // Sends the whole plan of the call before the first result is read (one round trip).
+  // Sends the whole plan of the call before the first result is read (one round trip). Its close's
+  // replies are read at the start of the next run.
   Outcome run(std::span<const Statement> statements, const CancelToken& cancel) override;
   bool reusable() const override;
   bool answered() const override { return stream_.replies > 0; }
@@ -68,8 +69,11 @@ class Connection final : public Session {
   // Beats the running call's heartbeat when one is due.
   void beat_if_due();
   // Sends `plan`, then reads every reply: one round trip, under one deadline.
+  // Sends `plan`, then reads every reply but those of its close, which are owed (close_owed_).
   std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                      std::vector<Table>& tables);
+  // Reads the replies of the last call's close, and fails unless it rolled back and discarded.
+  std::optional<Failure> settle(const CancelToken& cancel);
   std::optional<Failure> stream(const Statement& statement, const CancelToken& cancel, bool prologue);
   std::optional<Failure> run_gated(std::span<const Statement> statements,
                                    std::span<const Statement>::iterator gate, const CancelToken& cancel,
@@ -87,6 +91,7 @@ class Connection final : public Session {
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
+  bool close_owed_ = false;  // the last call's close was sent and its replies are yet to be read
   std::optional<int> abandoned_;          // the backend of a statement that did not stop when cancelled
   StreamProgress stream_;                 // of the running call, when it streams
   const Heartbeat* heartbeat_ = nullptr;  // of the running call, if one of its statements has one

@@ -262,8 +262,10 @@ std::optional<Failure> Connection::run_segment(const std::vector<Step>& plan, co
   Replies replies(
       conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, stream_);
   bool ok = true;
-  for (std::size_t i = 0; i < plan.size() && ok; ++i) ok = replies.read(plan[i], tables);
+  auto step = plan.begin();
+  for (; step != plan.end() && !step->closing && ok; ++step) ok = replies.read(*step, tables);
   broken_ = broken_ || replies.broken || !ok;
+  close_owed_ = !broken_ && step != plan.end();
   if (!replies.failure) return std::nullopt;
   return classify(std::move(*replies.failure), cancel.cancelled(), statement_timeout_);
 }
@@ -307,11 +309,31 @@ std::optional<Failure> Connection::run_gated(std::span<const Statement> statemen
   return run_segment(plan_rest(after, before.size()), cancel, tables);
 }
 
+std::optional<Failure> Connection::settle(const CancelToken& cancel) {
+  close_owed_ = false;
+  auto deadline = Clock::now() + kGrace;
+  std::vector<Table> none;
+  StreamProgress not_the_calls;  // so that a failure here leaves the call unanswered, to be retried
+  Replies replies(
+      conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, not_the_calls);
+  for (const Step& step : plan_close())
+    if (!replies.read(step, none)) break;
+  const bool settled = !replies.failure && PQexitPipelineMode(conn_.get()) == 1 &&
+                       PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
+  if (settled) return std::nullopt;
+  broken_ = true;
+  const std::string why = replies.failure ? replies.failure->message : "it was left in a transaction";
+  return lost("the previous call's clean-up (ROLLBACK, DISCARD ALL) failed: " + why);
+}
+
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
   cancel_sent_ = false;
+  stream_ = {};
+  if (close_owed_) {
+    if (auto failure = settle(cancel)) return *failure;
+  }
   notices_.clear();
   notices_left_out_ = 0;
-  stream_ = {};
   if (PQenterPipelineMode(conn_.get()) != 1) return lost("sending to the database failed");
   auto beating = std::ranges::find_if(statements, [](const Statement& s) { return bool(s.heartbeat()); });
   heartbeat_ = beating != statements.end() ? &beating->heartbeat() : nullptr;
@@ -323,7 +345,7 @@ Outcome Connection::run(std::span<const Statement> statements, const CancelToken
   auto failure = gate != statements.end() ? run_gated(statements, gate, cancel, reply.tables)
                  : streamed               ? stream(statements.front(), cancel, true)
                             : run_segment(plan_call(statements, call_settings()), cancel, reply.tables);
-  broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
+  if (!close_owed_) broken_ = broken_ || PQexitPipelineMode(conn_.get()) != 1;
   heartbeat_ = nullptr;  // it belongs to this call's statements
   if (failure) return *failure;
   reply.notices = std::move(notices_);

@@ -115,7 +115,9 @@ std::vector<Step> plan_stream_fetch(const Statement& statement, long rows) {
 }
 
 std::vector<Step> plan_close() {
-  return {query("ROLLBACK"), sync(), query("DISCARD ALL"), sync()};
+  std::vector<Step> plan{query("ROLLBACK"), sync(), query("DISCARD ALL"), sync()};
+  for (Step& step : plan) step.closing = true;
+  return plan;
 }
 
 }  // namespace db

@@ -22,6 +22,10 @@ struct Step {
   std::optional<std::size_t> table;  // its rows are the call's table number …
   std::optional<RowBudget> budget;   // … read one at a time, within this budget
   RowSink* sink = nullptr;           // or its rows go here, one at a time
+  // Of the close (plan_close): sent with the call, but its reply is read before the connection's
+  // next call rather than before this one is answered, which then need not wait for the server to
+  // roll back and discard. The connection serves nothing else until that reply says both worked.
+  bool closing = false;
 };
 
 // What every call sets for its own transaction only (SET LOCAL).
