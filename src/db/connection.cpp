@@ -39,6 +39,20 @@ Failure unreachable(const Settings& settings, std::string why) {
   return Failure{FailureKind::kUnreachable, "cannot connect to the database: " + why, ""};
 }
 
+// Waits (once) for `conn`'s socket to be ready for `events`; fails when the call is cancelled or
+// the connect deadline passes.
+std::optional<Failure> await_socket(PGconn* conn, short events, Clock::time_point deadline,
+                                    const Settings& settings, const CancelToken& cancel) {
+  pollfd fds[2] = {{PQsocket(conn), events, 0}, {cancel.wait_fd(), POLLIN, 0}};
+  int ready = poll(fds, 2, millis_until(deadline));
+  if (ready < 0 && errno == EINTR) return std::nullopt;  // the caller looks again
+  if (fds[1].revents) return Failure{FailureKind::kCancelled, "the call was cancelled while connecting", ""};
+  if (ready == 0)
+    return unreachable(settings,
+                       "no answer within " + std::to_string(settings.connect_timeout.count()) + " s");
+  return std::nullopt;
+}
+
 // Drives libpq's non-blocking connect until it is done, the deadline passes or the call is cancelled.
 std::optional<Failure> finish_connecting(PGconn* conn, const Settings& settings, const CancelToken& cancel) {
   const auto deadline = Clock::now() + settings.connect_timeout;
@@ -47,18 +61,64 @@ std::optional<Failure> finish_connecting(PGconn* conn, const Settings& settings,
     if (status == PGRES_POLLING_OK) return std::nullopt;
     if (status == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD)
       return unreachable(settings, first_line(PQerrorMessage(conn)));
-    pollfd fds[2] = {
-        {PQsocket(conn), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0},
-        {cancel.wait_fd(), POLLIN, 0}};
-    int ready = poll(fds, 2, millis_until(deadline));
-    if (ready < 0 && errno == EINTR) continue;
-    if (fds[1].revents)
-      return Failure{FailureKind::kCancelled, "the call was cancelled while connecting", ""};
-    if (ready == 0)
-      return unreachable(settings,
-                         "no answer within " + std::to_string(settings.connect_timeout.count()) + " s");
+    const short events = status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    if (auto failure = await_socket(conn, events, deadline, settings, cancel)) return failure;
     status = PQconnectPoll(conn);
   }
+}
+
+// The one value of `sql`'s result on a new connection, asked within the connect deadline; nullopt
+// when the connection failed (its error says why) or the value is NULL.
+fam::Result<std::optional<std::string>> ask_value(PGconn* conn, const std::string& sql,
+                                                  const Settings& settings, const CancelToken& cancel) {
+  const auto deadline = Clock::now() + settings.connect_timeout;
+  if (PQsendQuery(conn, sql.c_str()) != 1) return unreachable(settings, first_line(PQerrorMessage(conn)));
+  std::optional<std::string> value;
+  for (;;) {
+    const int pending = PQflush(conn);
+    if (pending < 0) return unreachable(settings, first_line(PQerrorMessage(conn)));
+    while (!pending && !PQisBusy(conn)) {
+      ResultPtr result(PQgetResult(conn));
+      if (!result) return value;
+      if (PQresultStatus(result.get()) == PGRES_TUPLES_OK && PQntuples(result.get()) == 1 &&
+          !PQgetisnull(result.get(), 0, 0))
+        value = PQgetvalue(result.get(), 0, 0);
+    }
+    const short events = static_cast<short>(POLLIN | (pending ? POLLOUT : 0));
+    if (auto failure = await_socket(conn, events, deadline, settings, cancel)) return *failure;
+    if (PQconsumeInput(conn) != 1) return unreachable(settings, first_line(PQerrorMessage(conn)));
+  }
+}
+
+// Connects with the URL, our keywords and, unless `options` is null, the startup options.
+fam::Result<std::unique_ptr<PGconn, ConnDeleter>> connect_with(const Settings& settings,
+                                                               const std::optional<Route>& route,
+                                                               const char* options,
+                                                               const CancelToken& cancel) {
+  // The URI comes first so that the keywords after it (ours) override what it says.
+  std::vector<const char*> keys{"dbname", "application_name", "keepalives_idle", "keepalives_interval",
+                                "keepalives_count"};
+  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "30", "10",
+                                "3"};
+  if (settings.password) {
+    keys.push_back("password");
+    vals.push_back(settings.password->c_str());
+  }
+  if (route) {
+    keys.insert(keys.end(), {"host", "port"});
+    vals.insert(vals.end(), {route->host.c_str(), route->port.c_str()});
+  }
+  if (options) {
+    keys.push_back("options");
+    vals.push_back(options);
+  }
+  keys.push_back(nullptr);
+  vals.push_back(nullptr);
+  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectStartParams(keys.data(), vals.data(), 1));
+  if (!conn) return unreachable(settings, "out of memory");
+  if (auto failure = finish_connecting(conn.get(), settings, cancel)) return *failure;
+  PQsetnonblocking(conn.get(), 1);
+  return conn;
 }
 
 }  // namespace
@@ -251,36 +311,28 @@ fam::Result<std::vector<Endpoint>> tcp_endpoints(const std::string& conninfo) {
   return endpoints;
 }
 
-Connection::Connection(PGconn* conn, const Settings& settings)
+Connection::Connection(PGconn* conn, const Settings& settings, bool settings_in_session)
     : conn_(conn),
       canceller_(PQgetCancel(conn)),
       statement_timeout_(settings.statement_timeout),
       application_name_(settings.application_name),
+      settings_in_session_(settings_in_session),
       explain_(settings.explain_unreachable) {}
 
 fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
                                                        const std::optional<Route>& route,
                                                        const CancelToken& cancel) {
-  // The URI comes first so that the keywords after it (ours) override what it says.
-  std::vector<const char*> keys{"dbname", "application_name", "keepalives_idle", "keepalives_interval",
-                                "keepalives_count"};
-  std::vector<const char*> vals{settings.conninfo.c_str(), settings.application_name.c_str(), "30", "10",
-                                "3"};
-  if (settings.password) {
-    keys.push_back("password");
-    vals.push_back(settings.password->c_str());
-  }
-  if (route) {
-    keys.insert(keys.end(), {"host", "port"});
-    vals.insert(vals.end(), {route->host.c_str(), route->port.c_str()});
-  }
-  keys.push_back(nullptr);
-  vals.push_back(nullptr);
-  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectStartParams(keys.data(), vals.data(), 1));
-  if (!conn) return unreachable(settings, "out of memory");
-  if (auto failure = finish_connecting(conn.get(), settings, cancel)) return *failure;
-  PQsetnonblocking(conn.get(), 1);
-  auto connection = std::unique_ptr<Connection>(new Connection(conn.release(), settings));
+  // The settings as the session's own, when the way to the server keeps them; PgBouncer refuses
+  // startup options unless told to ignore them (then the marker is missing).
+  const std::string options = startup_options({settings.statement_timeout, settings.application_name});
+  auto conn = connect_with(settings, route, options.c_str(), cancel);
+  if (!conn && conn.failure().message.find("unsupported startup parameter") != std::string::npos)
+    conn = connect_with(settings, route, nullptr, cancel);
+  if (!conn) return conn.failure();
+  auto marker = ask_value(conn->get(), startup_marker_query(), settings, cancel);
+  if (!marker) return marker.failure();
+  auto connection =
+      std::unique_ptr<Connection>(new Connection(conn->release(), settings, *marker == std::string("on")));
   // Instead of libpq's default, which prints every NOTICE on our stderr, where nobody reads it.
   PQsetNoticeReceiver(connection->conn_.get(), &Connection::receive_notice, connection.get());
   return std::unique_ptr<Session>(std::move(connection));

@@ -60,7 +60,7 @@ class Connection final : public Session {
  private:
   enum class Until { kSent, kReadable };
 
-  Connection(PGconn* conn, const Settings& settings);
+  Connection(PGconn* conn, const Settings& settings, bool settings_in_session);
   bool send(const Step& step);
   // The one wait of a call: flushes, reads what arrives, honours the cancel token and the deadline.
   std::optional<Failure> wait(Until until, Clock::time_point& deadline, const CancelToken& cancel);
@@ -79,7 +79,8 @@ class Connection final : public Session {
                                    std::span<const Statement>::iterator gate, const CancelToken& cancel,
                                    std::vector<Table>& tables);
   CallSettings call_settings() const {
-    return {std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_), application_name_};
+    return {std::chrono::duration_cast<std::chrono::milliseconds>(statement_timeout_), application_name_,
+            settings_in_session_};
   }
   Failure lost(std::string_view what);
   static void receive_notice(void* connection, const PGresult* notice);
@@ -88,10 +89,11 @@ class Connection final : public Session {
   std::unique_ptr<PGcancel, CancelDeleter> canceller_;
   std::chrono::seconds statement_timeout_;
   std::string application_name_;
+  bool settings_in_session_;              // CallSettings::in_session
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;
-  bool close_owed_ = false;  // the last call's close was sent and its replies are yet to be read
+  bool close_owed_ = false;               // the last call's close was sent and its replies are yet to be read
   std::optional<int> abandoned_;          // the backend of a statement that did not stop when cancelled
   StreamProgress stream_;                 // of the running call, when it streams
   const Heartbeat* heartbeat_ = nullptr;  // of the running call, if one of its statements has one

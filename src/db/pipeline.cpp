@@ -3,17 +3,11 @@
 namespace db {
 namespace {
 
-// Every call runs with these settings. SET LOCAL (set_config(..., true)) so that nothing outlives
-// the transaction, and so that it works behind PgBouncer in transaction mode (no startup params).
-constexpr const char* kSetLocal =
-    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
-    " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
-    " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
-    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true),"
-    " set_config('application_name', $4, true)";
-
 // A query blocked on a lock is almost always behind a migration; fail fast and say so.
 constexpr std::chrono::milliseconds kLockTimeout{5000};
+
+// Proves that a server process got our startup options: no pooler passes them on.
+constexpr const char* kStartupMarker = "fam.startup_options";
 
 std::string millis(std::chrono::milliseconds ms) {
   return std::to_string(ms.count());
@@ -25,6 +19,48 @@ Step query(std::string sql, std::vector<std::string> params = {}) {
 
 Step sync() {
   return Step{Step::Kind::kSync, "", {}, 0, std::nullopt, std::nullopt, nullptr};
+}
+
+using NamedValues = std::vector<std::pair<std::string, std::string>>;
+
+// Every call runs with these settings (and its application_name).
+NamedValues settings_of(const CallSettings& settings) {
+  const std::chrono::milliseconds timeout = settings.statement_timeout;
+  return {{"statement_timeout", millis(timeout)},
+          {"lock_timeout", millis(std::min(timeout, kLockTimeout))},
+          {"idle_in_transaction_session_timeout", millis(timeout + std::chrono::milliseconds(kGrace) * 2)},
+          {"TimeZone", "UTC"},
+          {"DateStyle", "ISO, YMD"},
+          {"IntervalStyle", "iso_8601"},
+          {"extra_float_digits", "1"},
+          {"bytea_output", "hex"}};
+}
+
+// SET LOCAL of every setting (set_config(..., true)), so that nothing outlives the transaction; it
+// works behind PgBouncer in transaction mode, which keeps no startup options.
+Step set_local(const CallSettings& settings) {
+  NamedValues named = settings_of(settings);
+  named.emplace_back("application_name", settings.application_name);
+  std::string sql = "SELECT ";
+  std::vector<std::string> params;
+  for (auto& [name, value] : named) {
+    if (!params.empty()) sql += ", ";
+    sql += "set_config($" + std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) +
+           ", true)";
+    params.push_back(std::move(name));
+    params.push_back(std::move(value));
+  }
+  return query(std::move(sql), std::move(params));
+}
+
+// libpq splits `options` at white space; a backslash keeps one as part of a value.
+std::string escape_option(std::string_view value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == ' ' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
 }
 
 std::string cursor_name(std::size_t index) {
@@ -43,11 +79,8 @@ Step fetch(std::size_t index, long rows) {
 }
 
 void add_prologue(std::vector<Step>& plan, const CallSettings& settings) {
-  const std::chrono::milliseconds timeout = settings.statement_timeout;
   plan.push_back(query("BEGIN READ ONLY"));
-  plan.push_back(
-      query(kSetLocal, {millis(timeout), millis(std::min(timeout, kLockTimeout)),
-                        millis(timeout + std::chrono::milliseconds(kGrace) * 2), settings.application_name}));
+  if (!settings.in_session) plan.push_back(set_local(settings));
 }
 
 void add_declare(std::vector<Step>& plan, const Statement& statement, std::size_t index) {
@@ -71,6 +104,17 @@ void add_statement(std::vector<Step>& plan, const Statement& statement, std::siz
 }
 
 }  // namespace
+
+std::string startup_options(const CallSettings& settings) {
+  std::string options;
+  for (const auto& [name, value] : settings_of(settings))
+    options += "-c " + name + "=" + escape_option(value) + " ";
+  return options + "-c " + kStartupMarker + "=on";
+}
+
+std::string startup_marker_query() {
+  return std::string("SELECT current_setting('") + kStartupMarker + "', true)";
+}
 
 std::vector<Step> plan_call(std::span<const Statement> statements, const CallSettings& settings) {
   std::vector<Step> plan;

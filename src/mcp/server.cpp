@@ -134,8 +134,8 @@ class Server {
   std::condition_variable task_due_;  // a call may become a task, or closing
   bool reading_ = false;              // a thread holds the reading
   InputEnd input_end_ = InputEnd::kNotYet;
-  int running_ = 0;                   // calls running now, at most max_running_
-  std::deque<CallPtr> queue_;         // calls started while max_running_ ran
+  int running_ = 0;                          // calls running now, at most max_running_
+  std::deque<CallPtr> queue_;                // calls started while max_running_ ran
   std::map<std::string, CallPtr> requests_;  // by id.dump(): calls whose request awaits its answer
   std::set<CallPtr> live_;                   // every call queued or running, task or not
   bool closing_ = false;

@@ -8,14 +8,6 @@
 namespace bench {
 namespace {
 
-// Mirrors src/db/connection.cpp, so that the reference pays what the server's pipeline pays.
-constexpr const char* kSessionSettings =
-    "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true),"
-    " set_config('idle_in_transaction_session_timeout', $3, true), set_config('TimeZone', 'UTC', true),"
-    " set_config('DateStyle', 'ISO, YMD', true), set_config('IntervalStyle', 'iso_8601', true),"
-    " set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true),"
-    " set_config('application_name', $4, true)";
-
 [[noreturn]] void fail(PGconn* conn, const std::string& doing) {
   throw std::runtime_error("direct libpq: " + doing + ": " + PQerrorMessage(conn));
 }
@@ -88,17 +80,21 @@ void run_trivial_transaction(PGconn* conn) {
   read_segment(conn, 3);
 }
 
-void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, bool plan_first) {
-  const char* settings[] = {"30000", "1000", "60000", "fam_bench"};
+// Mirrors src/db/connection_read.cpp, so that the reference pays what the server's pipeline pays.
+void ServerSequence::run(const std::string& sql, long fetch_rows, bool plan_first) {
+  if (close_owed_) {
+    read_segment(conn_, 1);
+    read_segment(conn_, 1);
+  }
+  PGconn* conn = conn_;
   std::string declare = "DECLARE c NO SCROLL CURSOR FOR " + sql;
   std::string fetch = "FETCH FORWARD " + std::to_string(fetch_rows) + " FROM c";
   send(conn, "BEGIN READ ONLY");
-  send(conn, kSessionSettings, 4, settings);
   if (plan_first) {  // the cost guard's segment: the plan is read before the query is sent
     std::string explain = "EXPLAIN (FORMAT JSON) " + sql;
     send(conn, explain.c_str());
     sync(conn);
-    read_segment(conn, 3);
+    read_segment(conn, 2);
   }
   send(conn, declare.c_str());
   send(conn, fetch.c_str());
@@ -107,9 +103,8 @@ void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, 
   sync(conn);
   send(conn, "DISCARD ALL");
   sync(conn);
-  read_segment(conn, plan_first ? 2 : 4);
-  read_segment(conn, 1);
-  read_segment(conn, 1);
+  read_segment(conn, plan_first ? 2 : 3);
+  close_owed_ = true;
 }
 
 std::size_t fetch_all_values(PGconn* conn, const std::string& sql) {

@@ -27,11 +27,21 @@ void enter_pipeline_mode(PGconn* conn);
 
 // One round trip: BEGIN READ ONLY; SELECT 1; ROLLBACK; sync. Needs pipeline mode.
 void run_trivial_transaction(PGconn* conn);
-// The server's own sequence for `sql`, in one round trip: BEGIN READ ONLY; set_config x9;
-// DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. Needs pipeline mode. With
-// `plan_first`, as the cost guard runs a query: EXPLAIN (FORMAT JSON) and a sync after the
-// settings, read before the rest is sent (one round trip more).
-void run_server_sequence(PGconn* conn, const std::string& sql, long fetch_rows, bool plan_first = false);
+// The server's own sequence for `sql`, in one round trip, on a connection of its own in pipeline
+// mode: BEGIN READ ONLY; DECLARE; FETCH; sync; ROLLBACK; sync; DISCARD ALL; sync. As in the server,
+// a run ends once the first segment is read, and the close's replies are read at the start of the
+// next run; the settings are the session's own (the server's startup options), so none are sent.
+// With `plan_first`, as the cost guard runs a query: EXPLAIN (FORMAT JSON) and a sync after BEGIN,
+// read before the rest is sent (one round trip more).
+class ServerSequence {
+ public:
+  explicit ServerSequence(PGconn* conn) : conn_(conn) {}
+  void run(const std::string& sql, long fetch_rows, bool plan_first = false);
+
+ private:
+  PGconn* conn_;
+  bool close_owed_ = false;
+};
 
 // Runs `sql` (text format) and reads every value, as the server must; the bytes read.
 std::size_t fetch_all_values(PGconn* conn, const std::string& sql);

@@ -31,11 +31,14 @@ PeakMemory measure_trivial_latency(const Setup& setup, Report& report) {
   const Counts n = counts(setup.quick);
   McpServer server(setup.server);
   PgConn conn = connect(setup.database);
+  PgConn sequence_conn = connect(setup.database);
   enter_pipeline_mode(conn.get());
+  enter_pipeline_mode(sequence_conn.get());
+  ServerSequence sequence_runner(sequence_conn.get());
   auto call = [&] { expect_success(server.call(select_one(), kCallLimit).text); };
   auto direct_call = [&] { run_trivial_transaction(conn.get()); };
-  auto server_sequence = [&] { run_server_sequence(conn.get(), "SELECT 1", 2); };
-  auto planned_sequence = [&] { run_server_sequence(conn.get(), "SELECT 1", 2, true); };
+  auto server_sequence = [&] { sequence_runner.run("SELECT 1", 2); };
+  auto planned_sequence = [&] { sequence_runner.run("SELECT 1", 2, true); };
   repeat(n.warmup, call);
   repeat(n.warmup, direct_call);
   repeat(n.warmup, server_sequence);
@@ -51,8 +54,8 @@ PeakMemory measure_trivial_latency(const Setup& setup, Report& report) {
   report.add(ratio_row("SELECT 1 latency, p99", percentile(ours, 0.99), percentile(direct, 0.99),
                        kLatencyTarget, format_micros));
   report.note(
-      "breakdown of (1): direct libpq running the server's own 3-sync pipeline (BEGIN; set_config x9; "
-      "DECLARE; FETCH; ROLLBACK; DISCARD ALL) takes " +
+      "breakdown of (1): direct libpq running the server's own 3-sync pipeline (BEGIN; DECLARE; FETCH; "
+      "ROLLBACK; DISCARD ALL; answered after the first sync) takes " +
       format_micros(sequence_median) + " median: ours spends " +
       format_micros(median(ours) - sequence_median) +
       " beyond that in MCP framing, the guard, JSON and the pipes");

@@ -1,4 +1,5 @@
 // The pool and the pipeline plan, without a database: fake sessions that fail as scripted.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "db/pipeline.hpp"  // private to db/: tested here as LevelDB tests its internals
@@ -132,12 +133,35 @@ TEST_CASE("pipeline: a guarded query is read through a cursor between BEGIN READ
   sql.reserve(plan.size());
   for (const auto& step : plan)
     sql.push_back(step.kind == db::Step::Kind::kSync ? "<sync>" : step.sql.substr(0, 24));
-  CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config('state",
+  CHECK(sql == std::vector<std::string>{"BEGIN READ ONLY", "SELECT set_config($1, $2",
                                         "DECLARE fam_cursor_0 NO ", "FETCH FORWARD 11 FROM fa", "<sync>",
                                         "ROLLBACK", "<sync>", "DISCARD ALL", "<sync>"});
   CHECK(plan[3].table == 0u);
   CHECK(plan[3].budget->bytes == 1000u);  // the rows are read one at a time, within the budget
   CHECK(plan[2].position_offset == static_cast<int>(plan[2].sql.size() - 8));  // all but "SELECT 1"
+  CHECK(plan[1].params == std::vector<std::string>{"statement_timeout", "30000", "lock_timeout", "5000",
+                                                   "idle_in_transaction_session_timeout", "34000", "TimeZone",
+                                                   "UTC", "DateStyle", "ISO, YMD", "IntervalStyle",
+                                                   "iso_8601", "extra_float_digits", "1", "bytea_output",
+                                                   "hex", "application_name", "fam-test"});
+  // The close is sent with the call but read before the connection's next call.
+  CHECK(std::ranges::count_if(plan, [](const db::Step& step) { return step.closing; }) == 4);
+  CHECK_FALSE(plan[4].closing);
+}
+
+TEST_CASE("pipeline: a session that has the settings as its own is not sent them per call", "[db]") {
+  auto guarded = guard::check("SELECT 1");
+  REQUIRE(guarded.ok());
+  const db::Statement statements[] = {db::Statement::guarded(*guarded, db::RowBudget{11, 1000, 100})};
+  const db::CallSettings settings{std::chrono::milliseconds(30000), "fam-test", true};
+  auto plan = db::plan_call(statements, settings);
+  REQUIRE(plan.size() == 8);
+  CHECK(plan[1].sql.starts_with("DECLARE"));
+  // The same settings, as the startup options that made them the session's own.
+  CHECK(db::startup_options(settings) ==
+        "-c statement_timeout=30000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=34000 "
+        "-c TimeZone=UTC -c DateStyle=ISO,\\ YMD -c IntervalStyle=iso_8601 -c extra_float_digits=1 "
+        "-c bytea_output=hex -c fam.startup_options=on");
 }
 
 TEST_CASE("pipeline: EXPLAIN is sent whole, without a cursor", "[db]") {

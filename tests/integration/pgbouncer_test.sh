@@ -28,7 +28,15 @@ tags=$(sed 's/\]/]~[direct-only]/g' <<<"$tags")
 source "$(dirname "${BASH_SOURCE[0]}")/../support/pgbouncer.sh"
 start_pgbouncer || die "could not start PgBouncer"
 
-export FAM_RO_URL=$FAM_BOUNCER_URL
 export FAM_THROUGH_PGBOUNCER=1
 printf 'through %s (transaction pooling) at %s: %s\n' "$FAM_BOUNCER_VERSION" "$FAM_BOUNCER_URL" "$tags"
-"$tests_binary" "$tags"
+FAM_RO_URL=$FAM_BOUNCER_URL "$tests_binary" "$tags"
+
+# PgBouncer refused the server's startup options above (its default); many sites tell it to ignore
+# them instead. Then the server must find that they did not arrive, and set them for each call.
+(
+  export FAM_BOUNCER_IGNORE=options
+  start_pgbouncer || die "could not start PgBouncer with ignore_startup_parameters = options"
+  printf 'again, with ignore_startup_parameters = options: [read-only]\n'
+  FAM_RO_URL=$FAM_BOUNCER_URL "$tests_binary" "[read-only]~[direct-only]"
+)

@@ -77,10 +77,19 @@ TEST_CASE("a statement that runs past the timeout is stopped and the next call w
 
 TEST_CASE("nothing a call does survives into the next call on the same connection", "[read-only]") {
   McpClient client({"--pool-size", "1"});
-  json settings = client.call_tool(
-      "query", {{"sql", "SELECT current_setting('TimeZone'), current_setting('transaction_read_only')"}});
-  CHECK(settings["structuredContent"]["rows"][0] == json::array({"UTC", "on"}));
+  // Every call runs with the same settings: the session's own on a direct connection (startup
+  // options, which DISCARD ALL keeps), set for the transaction behind PgBouncer.
+  const std::string settings_sql =
+      "SELECT current_setting('TimeZone'), current_setting('transaction_read_only'), "
+      "current_setting('IntervalStyle'), current_setting('DateStyle'), current_setting('statement_timeout'), "
+      "current_setting('lock_timeout'), current_setting('bytea_output'), "
+      "current_setting('extra_float_digits')";
+  const json expected_settings = json::array({"UTC", "on", "iso_8601", "ISO, YMD", "30s", "5s", "hex", "1"});
+  CHECK(client.call_tool("query", {{"sql", settings_sql}})["structuredContent"]["rows"][0] ==
+        expected_settings);
   CHECK(client.call_tool("query", {{"sql", "SELECT 1/0"}})["isError"] == true);
+  CHECK(client.call_tool("query", {{"sql", settings_sql}})["structuredContent"]["rows"][0] ==
+        expected_settings);
   // After a failed call the same connection is idle, outside any transaction, holding nothing.
   json after = client.call_tool(
       "query", {{"sql",

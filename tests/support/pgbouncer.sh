@@ -3,7 +3,8 @@
 # mode on a free loopback port, in front of the sandbox that `scripts/pg_sandbox.sh env` describes
 # (FAM_SANDBOX_PORT, FAM_RO_PASSWORD_FILE), and sets FAM_BOUNCER_URL and FAM_BOUNCER_VERSION. It is
 # stopped, and its files removed, when the sourcing shell exits. FAM_BOUNCER_POOL_SIZE sets its
-# default_pool_size (10): the database connections all clients share.
+# default_pool_size (10): the database connections all clients share. FAM_BOUNCER_IGNORE sets
+# ignore_startup_parameters (none: PgBouncer then refuses a client that sends one).
 
 # shellcheck source=ports.sh
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
@@ -35,6 +36,7 @@ auth_file = $work/userlist.txt
 pool_mode = transaction
 max_client_conn = 400
 default_pool_size = ${FAM_BOUNCER_POOL_SIZE:-10}
+ignore_startup_parameters = ${FAM_BOUNCER_IGNORE:-}
 logfile = $work/pgbouncer.log
 pidfile = $work/pgbouncer.pid
 INI
