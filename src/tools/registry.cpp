@@ -92,7 +92,12 @@ CallResult Toolbox::call(std::string_view name, const nlohmann::json& arguments,
   Context context{database_, limits_, phrasing_, cancel, reporter, *chunks_, *views_};
   CallResult result = tool->run(arguments, context);
   if (!result) return phrase(result.failure());
-  if (result->text.empty() && phrasing_.text_block) result->text = render_text(result->structured);
+  if (result->text.empty() && phrasing_.text_block) {
+    std::optional<std::string_view> rows;
+    if (result->rows_at)
+      rows = std::string_view(result->structured).substr(result->rows_at->first, result->rows_at->second);
+    result->text = render_text(result->structured, rows);
+  }
   return result;
 }
 

@@ -55,7 +55,9 @@ class RowWriter {
 
   // Returns how many rows were written.
   int write(int rows, std::size_t end) {
-    out_ += ",\"rows\":[";
+    out_ += ",\"rows\":";
+    at_ = out_.size();
+    out_ += '[';
     for (int r = 0; r < rows; ++r) {
       const std::size_t start = out_.size();
       const std::size_t omitted_before = omitted_.size();
@@ -75,6 +77,8 @@ class RowWriter {
     return rows;
   }
 
+  // Where the rows array is in the answer (Answer::rows_at), once written.
+  std::pair<std::size_t, std::size_t> at() const { return {at_, out_.size() - at_}; }
   const std::vector<Omitted>& omitted() const { return omitted_; }
 
  private:
@@ -107,6 +111,7 @@ class RowWriter {
   std::vector<const values::Catalog::Entry*> types_;  // by column, looked up once
   std::size_t value_limit_;
   std::vector<Omitted> omitted_;
+  std::size_t at_ = 0;
 };
 
 void write_strings(std::string& out, std::string_view key, const std::vector<std::string>& items) {
@@ -213,6 +218,7 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   RowWriter rows(out, table, context.database.catalog(), limits.max_value_chars());
   const int fetched = static_cast<int>(std::min<long>(table.row_count(), max_rows));
   const int written = rows.write(fetched, end);
+  const auto rows_at = rows.at();
   const bool by_size = written < fetched || table.cut_for_size();
   const bool truncated = by_size || table.row_count() > max_rows;
   if (truncated) notices.push_back(cut_notice(written, by_size, max_rows, context));
@@ -225,7 +231,7 @@ CallResult run_rows(Context& context, std::string_view sql, std::optional<long> 
   write_omitted_list(out, table, rows.omitted());
   write_strings(out, "notices", notices);
   out += '}';
-  return Answer{std::move(out), "", {}};
+  return Answer{std::move(out), "", {}, "", rows_at};
 }
 
 }  // namespace tools

@@ -3,6 +3,8 @@
 // structuredContent instead, so the text is kept to a fifth of it: the line stays under 1.3x.
 // A rows answer can be megabytes: its rows are found without parsing them, and only those the text
 // has room for are read (a whole parse cost ~10x the query's own time on 10,000 wide rows).
+#include <cstring>
+
 #include "tools/tool.hpp"
 
 namespace tools {
@@ -13,8 +15,7 @@ using Ordered = nlohmann::ordered_json;
 // Characters the text costs once escaped into a JSON string: line breaks and quotes take two.
 std::size_t escaped_size(std::string_view text) {
   std::size_t size = text.size();
-  for (char c : text)
-    if (c == '\n' || c == '"' || c == '\\') ++size;
+  for (char c : text) size += static_cast<std::size_t>((c == '\n') + (c == '"') + (c == '\\'));  // no branch
   return size;
 }
 
@@ -91,13 +92,17 @@ std::size_t skip_space(std::string_view s, std::size_t i) {
   return i;
 }
 
-// `s[i]` is a quote: the index past the closing one. A plain loop: most strings here are short.
+// `s[i]` is a quote: the index past the closing one, the next quote not escaped by an odd run of
+// backslashes (memchr finds quotes far faster than a loop over every character).
 std::size_t skip_string(std::string_view s, std::size_t i) {
-  for (std::size_t j = i + 1; j < s.size(); ++j) {
-    if (s[j] == '\\')
-      ++j;
-    else if (s[j] == '"')
-      return j + 1;
+  for (std::size_t j = i + 1; j < s.size();) {
+    const auto* quote = static_cast<const char*>(std::memchr(s.data() + j, '"', s.size() - j));
+    if (!quote) return kBad;
+    const auto at = static_cast<std::size_t>(quote - s.data());
+    std::size_t backslashes = 0;
+    while (s[at - 1 - backslashes] == '\\') ++backslashes;  // stops at the opening quote at the latest
+    if (backslashes % 2 == 0) return at + 1;
+    j = at + 1;
   }
   return kBad;
 }
@@ -144,9 +149,11 @@ class ItemScanner {
   }
 
   // The next item; nothing at the close, or past anything not as expected (then !complete()).
-  std::optional<std::string_view> next() {
+  // `known`, when it is the text where the next item begins, is taken as that item unscanned.
+  std::optional<std::string_view> next(std::optional<std::string_view> known = std::nullopt) {
     if (done_ || i_ == kBad) return std::nullopt;
-    const std::size_t end = skip_value(s_, i_);
+    const bool at_known = known && known->data() == s_.data() + i_ && known->size() <= s_.size() - i_;
+    const std::size_t end = at_known ? i_ + known->size() : skip_value(s_, i_);
     if (end == kBad) {
       i_ = kBad;
       return std::nullopt;
@@ -183,20 +190,29 @@ std::optional<std::vector<std::string_view>> items_of(std::string_view s, char o
   return items;
 }
 
+bool is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 // JSON text without the spaces between its tokens, as the parser would dump it (numbers as written).
+// Copied a run at a time: the values module writes no spaces, so there is one run between strings.
 std::string compact(std::string_view json) {
   std::string out;
   out.reserve(json.size());
   for (std::size_t i = 0; i < json.size();) {
-    if (json[i] == '"') {
-      const std::size_t end = skip_string(json, i);
-      if (end == kBad) return std::string(json);
-      out.append(json.substr(i, end - i));
-      i = end;
-    } else {
-      if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t') out += json[i];
+    if (is_space(json[i])) {
       ++i;
+      continue;
     }
+    std::size_t end = i;
+    if (json[i] == '"') {
+      end = skip_string(json, i);
+      if (end == kBad) return std::string(json);
+    } else {
+      while (end < json.size() && json[end] != '"' && !is_space(json[end])) ++end;
+    }
+    out.append(json.substr(i, end - i));
+    i = end;
   }
   return out;
 }
@@ -207,8 +223,11 @@ std::optional<std::string> point_of(std::string_view json) {
   if (!json.starts_with(kHead) || !json.ends_with(kTail)) return std::nullopt;
   std::string_view xy = json.substr(kHead.size(), json.size() - kHead.size() - kTail.size());
   const std::size_t comma = xy.find(',');
-  if (comma == std::string_view::npos || xy.find_first_not_of("0123456789.eE+-,") != std::string_view::npos ||
-      xy.find(',', comma + 1) != std::string_view::npos || comma == 0 || comma + 1 == xy.size())
+  const bool numeric = std::all_of(xy.begin(), xy.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-' || c == ',';
+  });
+  if (comma == std::string_view::npos || !numeric || xy.find(',', comma + 1) != std::string_view::npos ||
+      comma == 0 || comma + 1 == xy.size())
     return std::nullopt;
   return "POINT(" + std::string(xy.substr(0, comma)) + " " + std::string(xy.substr(comma + 1)) + ")";
 }
@@ -244,15 +263,15 @@ std::optional<std::string> cell_of(std::string_view json) {
 
 // A row of the answer from its JSON text, or nothing when it is not an array of values.
 std::optional<std::string> row_line(std::string_view row) {
-  auto values = items_of(row, '[', ']');
-  if (!values) return std::nullopt;
+  ItemScanner values(row, '[', ']');
   std::string line;
-  for (std::size_t i = 0; i < values->size(); ++i) {
-    auto text = cell_of((*values)[i]);
+  for (bool first = true; auto value = values.next(); first = false) {
+    auto text = cell_of(*value);
     if (!text) return std::nullopt;
-    if (i) line += " | ";
+    if (!first) line += " | ";
     line += *text;
   }
+  if (!values.complete()) return std::nullopt;
   return line;
 }
 
@@ -305,15 +324,19 @@ std::optional<std::size_t> row_count(const Ordered& head, std::string_view rows)
 
 // A rows answer ("columns" and "rows" at the top, as query writes it) read without parsing its rows:
 // only those the text has room for are. Nothing when `structured` is not one, or not as expected.
-std::optional<std::string> render_rows(std::string_view structured, std::size_t budget) {
-  auto members = items_of(structured, '{', '}');
-  if (!members) return std::nullopt;
+// `known_rows`: the rows array's text, if the writer said where it is.
+std::optional<std::string> render_rows(std::string_view structured, std::size_t budget,
+                                       std::optional<std::string_view> known_rows) {
+  ItemScanner members(structured, '{', '}');
   Ordered head = Ordered::object();
   std::optional<std::string_view> rows;
-  for (std::size_t i = 0; i + 1 < members->size(); i += 2) {
-    std::string_view key = (*members)[i], value = (*members)[i + 1];
+  while (auto key_text = members.next()) {
+    std::string_view key = *key_text;
     if (key.size() < 2 || key.front() != '"' || key.find('\\') != std::string_view::npos) return std::nullopt;
     key = key.substr(1, key.size() - 2);
+    auto value_text = members.next(key == "rows" ? known_rows : std::nullopt);
+    if (!value_text) return std::nullopt;
+    std::string_view value = *value_text;
     if (key == "rows") {
       rows = value;
     } else if (key == "columns" || key == "truncated" || key == "notices" || key == "row_count") {
@@ -322,7 +345,8 @@ std::optional<std::string> render_rows(std::string_view structured, std::size_t 
       head[std::string(key)] = std::move(parsed);
     }
   }
-  if (!rows || !head.contains("columns") || !head["columns"].is_array()) return std::nullopt;
+  if (!members.complete() || !rows || !head.contains("columns") || !head["columns"].is_array())
+    return std::nullopt;
   auto count = row_count(head, *rows);
   if (!count) return std::nullopt;
   TextWriter out(budget);
@@ -369,12 +393,12 @@ void write_value(TextWriter& out, const std::string& key, const Ordered& value, 
 
 }  // namespace
 
-std::string render_text(std::string_view structured) {
+std::string render_text(std::string_view structured, std::optional<std::string_view> rows) {
   constexpr std::size_t kMinimum =
       2000;                          // a short answer (a plan, a count) is shown whole, whatever its share
   constexpr std::size_t kShare = 5;  // a fifth of the structured answer: the line stays under 1.3x it
   const std::size_t budget = std::max(structured.size() / kShare, kMinimum);
-  if (auto text = render_rows(structured, budget)) return *text;
+  if (auto text = render_rows(structured, budget, rows)) return *text;
   TextWriter out(budget);
   Ordered answer = Ordered::parse(structured, nullptr, false);
   if (!answer.is_object()) return std::string(structured.substr(0, kMinimum));

@@ -70,8 +70,9 @@ db::Outcome run_guarded(Context& context, const guard::GuardedSql& sql, db::RowB
 // budget; `max_rows` unset means as many rows as fit.
 CallResult run_rows(Context& context, std::string_view sql, std::optional<long> max_rows,
                     std::vector<std::string> notices);
-// The text block for hosts that show their model only text (see Answer::text).
-std::string render_text(std::string_view structured);
+// The text block for hosts that show their model only text (see Answer::text); `rows`, when
+// given, is the text of structured's "rows" array (Answer::rows_at).
+std::string render_text(std::string_view structured, std::optional<std::string_view> rows = std::nullopt);
 std::string quote_identifier(std::string_view name);
 // "1 row", "3 rows".
 std::string count_of(std::size_t n, std::string_view noun);

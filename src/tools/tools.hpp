@@ -46,6 +46,9 @@ struct Answer {
   std::string text;
   std::vector<std::string> links;  // further content blocks (resource_link), as JSON text
   std::string meta = {};           // further _meta of the answer, as a JSON object's text ("": none)
+  // Where `structured` holds its "rows" array (offset, length), when the tool that wrote it knows:
+  // the text block then reads only the rows it shows, and never scans the rest to find their end.
+  std::optional<std::pair<std::size_t, std::size_t>> rows_at = {};
 };
 
 // The answer, or the failure whose message tells the caller what to change.

@@ -36,6 +36,28 @@ TEST_CASE("text of a long rows answer shows the first rows and says how many mor
   CHECK(text.size() <= structured.size() / 5);
 }
 
+TEST_CASE("text of a rows answer reads strings with escaped quotes and backslashes", "[tools][text]") {
+  const std::string structured =
+      R"({"columns":[{"name":"a","type":"text"},{"name":"b","type":"jsonb"}],"rows":[)"
+      R"(["say \"hi\"",{"k":"x\\"}],["ends in \\",{"k":"]\"}"}]],"row_count":2,"truncated":false})";
+  const std::string text = tools::render_text(structured);
+  CHECK_THAT(text, Contains("2 rows."));
+  CHECK_THAT(text, Contains(R"(say "hi" | {"k":"x\\"})"));
+  CHECK_THAT(text, Contains(R"(ends in \ | {"k":"]\"}"})"));
+}
+
+TEST_CASE("text of a rows answer told where its rows are is the same, and a wrong place is ignored",
+          "[tools][text]") {
+  const std::string structured = rows_answer(20'000, R"(,"notices":["after the rows"])");
+  const std::size_t begin = structured.find("[[");
+  const std::size_t end = structured.find("]]") + 2;
+  const std::string_view rows = std::string_view(structured).substr(begin, end - begin);
+  const std::string text = tools::render_text(structured, rows);
+  CHECK(text == tools::render_text(structured));
+  CHECK_THAT(text, Contains("Note: after the rows"));             // members after the rows are still read
+  CHECK(tools::render_text(structured, rows.substr(1)) == text);  // not where the rows begin
+}
+
 TEST_CASE("text of a rows answer whose rows are not as expected falls back to the whole answer",
           "[tools][text]") {
   // row_count promises more rows than there are: the scanner runs out, and the answer is parsed whole.
