@@ -335,6 +335,7 @@ void Server::take_turns() {
              (!reading_ && input_end_ == InputEnd::kNotYet);
     });
     CallPtr call;
+    bool hand_off = false;
     if (!queue_.empty() && running_ < max_running_) {
       call = std::move(queue_.front());
       queue_.pop_front();
@@ -354,10 +355,12 @@ void Server::take_turns() {
         queue_.push_back(std::move(call));
         continue;  // and read on
       }
-      turn_.notify_one();  // the reading, to an idle thread
+      hand_off = true;
     }
     ++running_;
     lock.unlock();
+    // The reading, to an idle thread; after the unlock, so that it need not wait for the mutex.
+    if (hand_off) turn_.notify_one();
     finish(call);
     lock.lock();
     --running_;
