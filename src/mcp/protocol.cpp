@@ -93,6 +93,20 @@ namespace {
 
 // Appends a tools/call result object to `out`: the answer is copied once, into the line that carries
 // it (a 10,000-row answer is megabytes).
+// `,"_meta":{<serverInfo key>:{"name":…,"title":…,"version":…}}}`, the close of a result whose
+// _meta holds only the server's identity, written as server_identity(info) would be dumped.
+void append_identity_meta(std::string& out, const ServerInfo& info) {
+  out += R"(,"_meta":{")";
+  out += kServerInfoKey;
+  out += R"(":{"name":)";
+  values::append_json_string(out, info.name);
+  out += R"(,"title":)";
+  values::append_json_string(out, info.title);
+  out += R"(,"version":)";
+  values::append_json_string(out, info.version);
+  out += "}}}";
+}
+
 void append_tool_result(std::string& out, const tools::CallResult& result, const ServerInfo& info,
                         const json& meta) {
   const std::string& text = result ? result->text : result.failure().message;
@@ -111,6 +125,8 @@ void append_tool_result(std::string& out, const tools::CallResult& result, const
   }
   out += R"(,"isError":)";
   out += result ? "false" : "true";
+  const bool more_meta = meta.is_object() || (result && !result->meta.empty());
+  if (!more_meta) return append_identity_meta(out, info);  // most answers: no JSON tree to build
   json all_meta = meta.is_object() ? meta : json::object();
   if (result && !result->meta.empty()) all_meta.update(json::parse(result->meta));
   all_meta[kServerInfoKey] = server_identity(info);

@@ -13,6 +13,10 @@ TEST_CASE("mcp: a tool's answer is structuredContent, its own text, then its lin
   REQUIRE(result["content"].size() == 2);
   CHECK(result["content"][0] == json{{"type", "text"}, {"text", "echoed"}});
   CHECK(result["content"][1]["type"] == "resource_link");
+  // Its _meta names the server, as every result's does (written without building a tree).
+  CHECK(result["_meta"] ==
+        json{{"io.modelcontextprotocol/serverInfo",
+              {{"name", "fleet-analytics-mcp"}, {"title", "Fleet Analytics"}, {"version", ""}}}});
 }
 
 TEST_CASE("mcp: an answer without structured content is text alone", "[mcp]") {
