@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -119,6 +120,13 @@ fam::Result<std::unique_ptr<PGconn, ConnDeleter>> connect_with(const Settings& s
   if (auto failure = finish_connecting(conn.get(), settings, cancel)) return *failure;
   PQsetnonblocking(conn.get(), 1);
   return conn;
+}
+
+bool is_tcp(int socket) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (getsockname(socket, reinterpret_cast<sockaddr*>(&address), &size) != 0) return false;
+  return address.ss_family == AF_INET || address.ss_family == AF_INET6;
 }
 
 }  // namespace
@@ -317,6 +325,7 @@ Connection::Connection(PGconn* conn, const Settings& settings, bool settings_in_
       statement_timeout_(settings.statement_timeout),
       application_name_(settings.application_name),
       settings_in_session_(settings_in_session),
+      tcp_(is_tcp(PQsocket(conn))),
       explain_(settings.explain_unreachable) {}
 
 fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,

@@ -90,6 +90,7 @@ class Connection final : public Session {
   std::chrono::seconds statement_timeout_;
   std::string application_name_;
   bool settings_in_session_;              // CallSettings::in_session
+  bool tcp_;                              // the socket is TCP (not Unix): Corked applies
   std::function<std::string()> explain_;  // why the way to the database failed, if known
   bool cancel_sent_ = false;
   bool broken_ = false;

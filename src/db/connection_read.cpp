@@ -29,16 +29,18 @@ Failure classify(Failure failure, bool cancelled, std::chrono::seconds timeout) 
 
 // Holds a TCP socket's data back while a segment is written, so that its syncs (each a flush in libpq
 // before 17) leave as one packet and wake the server once, not three times; the data goes when this
-// ends. On a Unix socket (the tunnel's, or a local server's) setsockopt fails and nothing changes.
+// ends. A Unix socket (the tunnel's, or a local server's) has no such option: then nothing is done.
 class Corked {
  public:
-  explicit Corked(int socket) : socket_(socket) { set(1); }
+  Corked(int socket, bool tcp) : socket_(tcp ? socket : -1) { set(1); }
   ~Corked() { set(0); }
   Corked(const Corked&) = delete;
   Corked& operator=(const Corked&) = delete;
 
  private:
-  void set(int on) const { setsockopt(socket_, IPPROTO_TCP, TCP_CORK, &on, sizeof on); }
+  void set(int on) const {
+    if (socket_ >= 0) setsockopt(socket_, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+  }
   int socket_;
 };
 
@@ -253,7 +255,7 @@ class Replies {
 std::optional<Failure> Connection::run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                                std::vector<Table>& tables) {
   {
-    Corked corked(PQsocket(conn_.get()));
+    Corked corked(PQsocket(conn_.get()), tcp_);
     for (const Step& step : plan)
       if (!send(step)) return lost("sending to the database failed");
   }
