@@ -2,10 +2,11 @@
 # Builds the libFuzzer harnesses in tests/fuzz (clang, AddressSanitizer and UBSan) and runs each
 # for a while, starting from its seed corpus in tests/fuzz/corpus/<target>.
 #
-#   scripts/fuzz.sh [--seconds N] [--build-dir DIR] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--build-dir DIR] [--build-only] [TARGET...]
 #
 #   --seconds N    how long each harness runs (default 15: about 90 s for all six, the CI run)
 #   --build-dir    where to build (default build-fuzz/)
+#   --build-only   build the harnesses, run none (CI builds them while other tests run)
 #   TARGET         only these harnesses (fuzz_mcp fuzz_guard fuzz_values fuzz_ewkb fuzz_known_hosts
 #                  fuzz_ssh_config); default all
 #
@@ -28,6 +29,7 @@ step() { printf '\n==> %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
 
 seconds=15
 build_dir=$REPO_DIR/build-fuzz
+build_only=0
 targets=()
 while (($#)); do
   case $1 in
@@ -41,6 +43,7 @@ while (($#)); do
       build_dir=$(realpath -m "$2")
       shift
       ;;
+    --build-only) build_only=1 ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
       exit 0
@@ -64,6 +67,7 @@ CC=clang CXX=clang++ nice -n 10 cmake -S "$REPO_DIR" -B "$build_dir" -DFAM_FUZZ=
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFAM_VIEW_TESTS=OFF -DFAM_CLIENT_TESTS=OFF >/dev/null
 nice -n 10 cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}"
+((build_only)) && exit 0
 
 # Leaks inside libssh2 itself (see the file) are not ours to fix; every other leak stops a run.
 export LSAN_OPTIONS="suppressions=$REPO_DIR/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"

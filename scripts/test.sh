@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds fleet-analytics-mcp and runs every test: the README's second command.
 #
-#   scripts/test.sh [--sanitize] [--no-deps] [CTEST ARGS...]
+#   scripts/test.sh [--sanitize] [--no-deps] [--build-only] [CTEST ARGS...]
 #
 #   1. installs what is missing (scripts/install_deps.sh; sudo if not root)
 #   2. builds with warnings as errors into build-tests/ (--sanitize: AddressSanitizer and
@@ -10,6 +10,8 @@
 #      loopback port, and removes it again when the tests end, whatever their result
 #   4. runs every test with CTest (unit tests, the real binary over stdio, the SSH tunnel
 #      against a real sshd); extra arguments go to ctest, e.g. -R integration
+#
+# --build-only stops after step 2 (CI builds the next thing while this build's tests run).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,6 +21,7 @@ readonly SCRIPT_DIR REPO_DIR
 build_dir=$REPO_DIR/build-tests
 cmake_flags=(-DFAM_WERROR=ON)
 do_deps=1
+build_only=0
 while (($#)); do
   case $1 in
     --sanitize)
@@ -26,6 +29,7 @@ while (($#)); do
       cmake_flags+=(-DFAM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
       ;;
     --no-deps) do_deps=0 ;;
+    --build-only) build_only=1 ;;
     *) break ;;
   esac
   shift
@@ -41,6 +45,7 @@ fi
 step "building into ${build_dir#"$REPO_DIR"/}"
 cmake -S "$REPO_DIR" -B "$build_dir" "${cmake_flags[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
+((build_only)) && exit 0
 
 # shellcheck source=../tests/support/ports.sh
 source "$REPO_DIR/tests/support/ports.sh"
