@@ -9,7 +9,7 @@
 namespace guard {
 namespace {
 
-using nlohmann::json;
+using Node = Tree::Node;
 
 // A fraction f makes work grow as 1/f (points along a line) or 1/f² (GEOS's Fréchet matrix, held
 // in malloc outside PostgreSQL's memory accounting); a count makes it grow as the count.
@@ -20,8 +20,8 @@ struct CostParameter {
   std::size_t index;          // 0-based position of the argument
   Bound bound;
   double limit;
-  std::string_view what;      // the argument, as the manual names it
-  std::string_view instead;   // what to write instead
+  std::string_view what;     // the argument, as the manual names it
+  std::string_view instead;  // what to write instead
 };
 
 // From PostGIS's manual: every function with a densify/segmentize-style parameter or a generated
@@ -47,46 +47,37 @@ constexpr std::array kCostParameters = {
 // The style-string form: ST_Buffer(g, r, 'quad_segs=N …') and ST_OffsetCurve(g, d, 'quad_segs=N').
 constexpr double kMaxQuadSegments = 1000;
 
-const json& field(const json& object, const char* key) {
-  static const json missing;
-  if (!object.is_object()) return missing;
-  auto found = object.find(key);
-  return found != object.end() ? *found : missing;
-}
-
-std::string lower_name(const json& funcname) {
-  if (!funcname.is_array() || funcname.empty()) return "";
-  const json& last = field(field(funcname.back(), "String"), "sval");
-  std::string name = last.is_string() ? last.get<std::string>() : "";
+std::string lower_name(Node funcname) {
+  if (!funcname.is_array()) return "";
+  std::string name(funcname.back()["String"]["sval"].string());
   std::ranges::transform(name, name.begin(), [](unsigned char c) { return std::tolower(c); });
   return name;
 }
 
-// The literal's A_Const fields, through any casts ('0.1'::float8, 8::int); null otherwise.
-const json& literal(const json& argument) {
-  const json* node = &argument;
-  while (node->contains("TypeCast")) node = &field(field(*node, "TypeCast"), "arg");
-  return field(*node, "A_Const");
+// The literal's A_Const fields, through any casts ('0.1'::float8, 8::int); missing otherwise.
+Node literal(Node argument) {
+  Node node = argument;
+  while (node["TypeCast"].exists()) node = node["TypeCast"]["arg"];
+  return node["A_Const"];
 }
 
-std::optional<double> number(const json& argument) {
-  const json& constant = literal(argument);
-  if (const json& i = field(field(constant, "ival"), "ival"); i.is_number()) return i.get<double>();
-  if (constant.contains("ival")) return 0.0;  // libpg_query leaves a zero ival out
-  const json* text_value = &field(field(constant, "fval"), "fval");
-  if (!text_value->is_string()) text_value = &field(field(constant, "sval"), "sval");  // '0.5'::float8
-  const json& f = *text_value;
+std::optional<double> number(Node argument) {
+  const Node constant = literal(argument);
+  if (const Node i = constant["ival"]["ival"]; i.is_number()) return i.number();
+  if (constant["ival"].exists()) return 0.0;  // libpg_query leaves a zero ival out
+  Node f = constant["fval"]["fval"];
+  if (!f.is_string()) f = constant["sval"]["sval"];  // '0.5'::float8
   if (!f.is_string()) return std::nullopt;
-  const std::string& text = f.get_ref<const std::string&>();
+  const std::string_view text = f.string();
   double value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
-std::optional<std::string> string(const json& argument) {
-  const json& s = field(field(literal(argument), "sval"), "sval");
-  return s.is_string() ? std::optional(s.get<std::string>()) : std::nullopt;
+std::optional<std::string> string(Node argument) {
+  const Node s = literal(argument)["sval"]["sval"];
+  return s.is_string() ? std::optional(std::string(s.string())) : std::nullopt;
 }
 
 std::string shown(double value) {
@@ -95,14 +86,14 @@ std::string shown(double value) {
   return text;
 }
 
-std::optional<std::string> check_parameter(const CostParameter& p, const json& argument) {
+std::optional<std::string> check_parameter(const CostParameter& p, Node argument) {
   std::optional<double> value = number(argument);
   bool within = value && (p.bound == Bound::kMinimum ? *value >= p.limit : *value <= p.limit && *value >= 0);
   if (within) return std::nullopt;
   std::string got = value ? "it is " + shown(*value) : "it is not a numeric literal";
   return std::string(p.function) + "'s " + std::string(p.what) +
-         " sets how much work it does, unbounded and without checking for cancel (" + got +
-         "); write " + std::string(p.instead);
+         " sets how much work it does, unbounded and without checking for cancel (" + got + "); write " +
+         std::string(p.instead);
 }
 
 // 'quad_segs=64 endcap=round' -> 64.
@@ -115,28 +106,29 @@ std::optional<double> quad_segments(const std::string& style) {
   return error == std::errc() && end != begin ? std::optional(value) : std::optional(1e18);
 }
 
-std::optional<std::string> check_style(const std::string& function, const json& argument) {
+std::optional<std::string> check_style(const std::string& function, Node argument) {
   if (function != "st_buffer" && function != "st_offsetcurve") return std::nullopt;
   std::optional<std::string> style = string(argument);
   if (!style) return std::nullopt;  // ST_Buffer's numeric form is a CostParameter
   auto segments = quad_segments(*style);
   if (!segments || *segments <= kMaxQuadSegments) return std::nullopt;
-  return function + "'s quad_segs sets how many points it generates, without checking for cancel; write "
-                    "quad_segs=N with N at most 1000 (8 is the default)";
+  return function +
+         "'s quad_segs sets how many points it generates, without checking for cancel; write "
+         "quad_segs=N with N at most 1000 (8 is the default)";
 }
 
 }  // namespace
 
-std::optional<std::string> why_call_costs_too_much(const json& call) {
-  const std::string function = lower_name(field(call, "funcname"));
-  const json& args = field(call, "args");
+std::optional<std::string> why_call_costs_too_much(Tree::Node call) {
+  const std::string function = lower_name(call["funcname"]);
+  const Node args = call["args"];
   if (function.empty() || !args.is_array()) return std::nullopt;
   if (args.size() > 2)
-    if (auto refusal = check_style(function, args[2])) return refusal;
+    if (auto refusal = check_style(function, args.at(2))) return refusal;
   for (const CostParameter& p : kCostParameters) {
     if (p.function != function || args.size() <= p.index) continue;
-    if (function == "st_buffer" && string(args[p.index])) continue;  // the style-string form
-    if (auto refusal = check_parameter(p, args[p.index])) return refusal;
+    if (function == "st_buffer" && string(args.at(p.index))) continue;  // the style-string form
+    if (auto refusal = check_parameter(p, args.at(p.index))) return refusal;
   }
   return std::nullopt;
 }

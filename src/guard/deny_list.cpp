@@ -116,15 +116,15 @@ constexpr std::array kDeniedFunctions = {
 // create_hypertable, get_telemetry_report, timescaledb_pre_restore, …), so the next release's new
 // verbs are refused too. Core functions (pg_*) and the read-only reports (show_*, *_size, *_stats,
 // *_row_count) stay allowed, as do the analytics functions (time_bucket, first, last, locf, …).
-constexpr std::array kAdministeredNouns = {"chunk",     "job",         "policy",    "hypertable", "dimension",
-                                           "tablespace", "columnstore", "rowstore",  "continuous_aggregate",
-                                           "cagg",       "telemetry",   "restore",   "data_node",
-                                           "compression", "timescaledb"};
+constexpr std::array kAdministeredNouns = {
+    "chunk",      "job",         "policy",    "hypertable",           "dimension",
+    "tablespace", "columnstore", "rowstore",  "continuous_aggregate", "cagg",
+    "telemetry",  "restore",     "data_node", "compression",          "timescaledb"};
 
 // Core (pg_*) and PostGIS (st_*, whose cost parameters cost_rules.cpp checks) are not the API.
 bool is_read_only_report(std::string_view name) {
-  return name.starts_with("pg_") || name.starts_with("st_") || name.starts_with("show_") || name.ends_with("_size") ||
-         name.ends_with("_stats") || name.ends_with("_row_count");
+  return name.starts_with("pg_") || name.starts_with("st_") || name.starts_with("show_") ||
+         name.ends_with("_size") || name.ends_with("_stats") || name.ends_with("_row_count");
 }
 
 // Views that show other sessions' query text.

@@ -17,18 +17,10 @@
 namespace guard {
 namespace {
 
-using nlohmann::json;
+using Node = Tree::Node;
 using Refusal = std::optional<std::string>;
 
 constexpr std::string_view kReadOnlyKinds = "SELECT, WITH … SELECT, VALUES, TABLE, EXPLAIN";
-
-// A missing field reads as null, so lookups never copy a subtree and never dangle.
-const json& field(const json& object, const char* key) {
-  static const json missing;  // immutable: shared by all threads safely
-  if (!object.is_object()) return missing;
-  const auto found = object.find(key);
-  return found != object.end() ? *found : missing;
-}
 
 fam::Failure refuse(std::string_view why_and_what_to_do) {
   return {fam::FailureKind::kRefused, "refused: " + std::string(why_and_what_to_do), ""};
@@ -47,9 +39,10 @@ std::string with_article(const std::string& name) {
 }
 
 // {"DeleteStmt": {...}} -> ("DeleteStmt", {...}).
-std::pair<std::string, const json*> unwrap(const json& node) {
-  if (!node.is_object() || node.size() != 1) return {"", &node};
-  return {node.begin().key(), &node.begin().value()};
+std::pair<std::string_view, Node> unwrap(Node node) {
+  if (!node.is_object() || node.size() != 1) return {"", node};
+  const Node only = *node.begin();
+  return {only.key(), only};
 }
 
 // Node names are CamelCase ("SelectStmt", "A_Const"); field names start in lower case.
@@ -58,12 +51,16 @@ bool is_node_name(std::string_view key) {
 }
 
 // "pg_catalog"."set_config" arrives as [{"String": {"sval": "pg_catalog"}}, {"String": {"sval": ...}}].
-std::string dotted_name(const json& name_parts) {
+std::string part_name(Node part) {
+  const Node sval = part["String"]["sval"];
+  return sval.is_string() ? std::string(sval.string()) : std::string("?");
+}
+
+std::string dotted_name(Node name_parts) {
   std::string dotted;
-  for (const json& part : name_parts) {
-    const json& sval = field(field(part, "String"), "sval");
+  for (Node part : name_parts) {
     if (!dotted.empty()) dotted += '.';
-    dotted += sval.is_string() ? sval.get_ref<const std::string&>() : std::string("?");
+    dotted += part_name(part);
   }
   return dotted;
 }
@@ -74,49 +71,50 @@ Refusal check_function(const std::string& shown_name, const std::string& called_
   return "function " + shown_name + " acts outside the query (" + std::string(*why) + "); remove it";
 }
 
-Refusal check_function_name(const json& name_parts) {
-  if (!name_parts.is_array() || name_parts.empty()) return std::nullopt;
+Refusal check_function_name(Node name_parts) {
+  if (!name_parts.is_array() || name_parts.size() == 0) return std::nullopt;
   if (name_parts.size() >= 2) {
-    const std::string schema = dotted_name(json::array({name_parts[name_parts.size() - 2]}));
+    const std::string schema = part_name(name_parts.at(name_parts.size() - 2));
     if (const auto why = why_schema_is_denied(schema))
       return "function " + dotted_name(name_parts) + " may not be called (" + std::string(*why) +
              "); remove it";
   }
-  return check_function(dotted_name(name_parts), dotted_name(json::array({name_parts.back()})));
+  return check_function(dotted_name(name_parts), part_name(name_parts.back()));
 }
 
 // PostgreSQL reads the field selection `(4711).pg_terminate_backend` as the call
 // pg_terminate_backend(4711), for an argument of any type, so every selected field name is checked.
 // A column reference `t.pg_sleep` is left alone: PostgreSQL reads it as pg_sleep(t) only with the
 // whole row of table t as argument, and no denied function takes a row as its only argument.
-Refusal check_field_selections(const json& indirection) {
+Refusal check_field_selections(Node indirection) {
   if (!indirection.is_array()) return std::nullopt;
-  for (const json& step : indirection) {
-    const json& field_name = field(field(step, "String"), "sval");
+  for (Node step : indirection) {
+    const Node field_name = step["String"]["sval"];
     if (!field_name.is_string()) continue;
-    const std::string name = field_name.get<std::string>();
+    const std::string name(field_name.string());
     if (Refusal refusal = check_function(name, name)) return refusal;
   }
   return std::nullopt;
 }
 
-Refusal check_relation_name(const json& relname) {
+Refusal check_relation_name(Node relname) {
   if (!relname.is_string()) return std::nullopt;
-  const auto why = why_relation_is_denied(relname.get_ref<const std::string&>());
+  const std::string name(relname.string());
+  const auto why = why_relation_is_denied(name);
   if (!why) return std::nullopt;
-  return "relation " + relname.get<std::string>() + " may not be read (" + std::string(*why) + "); remove it";
+  return "relation " + name + " may not be read (" + std::string(*why) + "); remove it";
 }
 
 // "LCS_FORNOKEYUPDATE" -> "FOR NO KEY UPDATE".
-std::string locking_clause_text(const json& fields) {
-  const std::string strength = fields.value("strength", std::string());
+std::string locking_clause_text(Node fields) {
+  const std::string_view strength = fields["strength"].string();
   if (strength == "LCS_FORKEYSHARE") return "FOR KEY SHARE";
   if (strength == "LCS_FORSHARE") return "FOR SHARE";
   if (strength == "LCS_FORNOKEYUPDATE") return "FOR NO KEY UPDATE";
   return "FOR UPDATE";
 }
 
-Refusal check_node(std::string_view type, const json& fields) {
+Refusal check_node(std::string_view type, Node fields) {
   if (type == "FuncCall") return why_call_costs_too_much(fields);
   // XMLTABLE parses to a table-function node with no function name, and evaluates XPath.
   if (type == "RangeTableFunc") {
@@ -134,7 +132,7 @@ Refusal check_node(std::string_view type, const json& fields) {
   return std::nullopt;
 }
 
-Refusal check_field(const std::string& key, const json& value) {
+Refusal check_field(std::string_view key, Node value) {
   if (is_node_name(key) && value.is_object()) return check_node(key, value);
   if (key == "funcname") return check_function_name(value);
   if (key == "indirection") return check_field_selections(value);
@@ -158,58 +156,56 @@ struct Findings {
 
 // Visits every node with an explicit stack, not recursion: `SELECT 1+1+…+1` parses into a tree as deep
 // as it is long, and a recursive walk overflowed the stack at 10,000 terms.
-Findings walk(const json& root) {
+Findings walk(Node root) {
   Findings findings;
-  std::vector<const json*> pending = {&root};
+  std::vector<Node> pending = {root};
   while (!pending.empty()) {
-    const json& value = *pending.back();
+    const Node value = pending.back();
     pending.pop_back();
     if (value.is_array()) {
-      for (const json& item : value) pending.push_back(&item);
+      for (Node item : value) pending.push_back(item);
     } else if (value.is_object()) {
-      for (const auto& [key, child] : value.items()) {
-        findings.refusal = check_field(key, child);
+      for (Node child : value) {
+        findings.refusal = check_field(child.key(), child);
         if (findings.refusal) return findings;
-        findings.reads_data = findings.reads_data || reads_data(key);
-        if (child.is_structured()) pending.push_back(&child);
+        findings.reads_data = findings.reads_data || reads_data(child.key());
+        if (child.is_structured()) pending.push_back(child);
       }
     }
   }
   return findings;
 }
 
-bool has_analyze_option(const json& explain) {
-  const json& options = field(explain, "options");
-  if (!options.is_array()) return false;
-  for (const json& option : options) {
+bool has_analyze_option(Node explain) {
+  for (Node option : explain["options"]) {
     // Any ANALYZE, even "(ANALYZE false)": one rule is easier to trust than parsing booleans.
-    if (field(field(option, "DefElem"), "defname") == "analyze") return true;
+    if (option["DefElem"]["defname"].string() == "analyze") return true;
   }
   return false;
 }
 
-Decision check_explain(const json& explain) {
+Decision check_explain(Node explain) {
   if (has_analyze_option(explain)) {
     return refuse("EXPLAIN ANALYZE runs the statement; use EXPLAIN without ANALYZE");
   }
-  const auto [type, fields] = unwrap(field(explain, "query"));
+  const auto [type, fields] = unwrap(explain["query"]);
   if (type != "SelectStmt") {
     return refuse("EXPLAIN is allowed only of a read-only query; this is EXPLAIN of " +
-                  with_article(statement_name(type, *fields)) + " statement");
+                  with_article(statement_name(type, fields)) + " statement");
   }
   return Shape{StatementKind::kExplain, true};
 }
 
-Decision check_top_level(const json& statement) {
+Decision check_top_level(Node statement) {
   const auto [type, fields] = unwrap(statement);
   if (type == "SelectStmt") return Shape{StatementKind::kQuery, true};
-  if (type == "ExplainStmt") return check_explain(*fields);
+  if (type == "ExplainStmt") return check_explain(fields);
   return refuse("only read-only queries are allowed (" + std::string(kReadOnlyKinds) + "); this is " +
-                with_article(statement_name(type, *fields)) + " statement");
+                with_article(statement_name(type, fields)) + " statement");
 }
 
-Decision check_statements(const json& statements) {
-  if (!statements.is_array() || statements.empty()) {
+Decision check_statements(Node statements) {
+  if (!statements.is_array() || statements.size() == 0) {
     return refuse("the SQL is empty or only comments; send one query");
   }
   if (statements.size() > 1) {
@@ -217,14 +213,14 @@ Decision check_statements(const json& statements) {
                   " statements; send one statement per call");
   }
   // The parser drops empty statements, but the server's cursor would see "DECLARE … FOR ; SELECT 1".
-  if (const json& at = field(statements.front(), "stmt_location"); at.is_number() && at.get<long>() > 0) {
+  if (statements.at(0)["stmt_location"].integer().value_or(0) > 0) {
     return refuse("the SQL starts with an empty statement (a stray ';'); send the query alone");
   }
-  const json& statement = field(statements.front(), "stmt");
+  const Node statement = statements.at(0)["stmt"];
   Decision decision = check_top_level(statement);
   if (!decision) return decision;
   // Walk below the top node: it is already known to be a SELECT or an EXPLAIN.
-  const Findings findings = walk(*unwrap(statement).second);
+  const Findings findings = walk(unwrap(statement).second);
   if (findings.refusal) return refuse(*findings.refusal);
   return Shape{decision->kind, findings.reads_data};
 }
@@ -240,7 +236,7 @@ Verdict check(std::string_view sql) {
     if (auto newer = newer_syntax(sql)) return refuse(parsed.error + " (" + *newer + ")");
     return refuse(parsed.error);
   }
-  Decision decision = check_statements(field(parsed.tree, "stmts"));
+  Decision decision = check_statements(parsed.tree.root()["stmts"]);
   if (!decision) return decision.failure();
   return GuardedSql(std::string(sql), decision->kind, decision->reads_data);
 }

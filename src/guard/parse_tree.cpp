@@ -51,15 +51,14 @@ ParseOutcome run_parser(const std::string& sql) {
   const ParseResultPtr result(new PgQueryParseResult(pg_query_parse(sql.c_str())));
   if (result->error != nullptr) {
     return {
-        .tree = nullptr,
+        .tree = {},
         .error = "the SQL does not parse: " + describe(*result->error) + "; fix the SQL and send it again"};
   }
-  // No exceptions: a tree nlohmann cannot read (the parser copies invalid UTF-8 through verbatim)
-  // comes back as a "discarded" value. nlohmann parses and destroys without recursion.
-  nlohmann::json tree = nlohmann::json::parse(result->parse_tree, nullptr, /*allow_exceptions=*/false);
-  if (tree.is_discarded())
-    return {.tree = nullptr, .error = "the SQL is not valid UTF-8; send it as UTF-8 text"};
-  return {.tree = std::move(tree), .error = ""};
+  // The parser copies invalid UTF-8 through verbatim, and such a tree is not JSON. Tree reads and
+  // frees without recursion.
+  auto tree = Tree::parse(result->parse_tree);
+  if (!tree) return {.tree = {}, .error = "the SQL is not valid UTF-8; send it as UTF-8 text"};
+  return {.tree = std::move(*tree), .error = ""};
 }
 
 void* parser_thread_main(void* job_pointer) {
@@ -84,14 +83,14 @@ bool run_on_parser_thread(ParserJob& job) {
 
 ParseOutcome parse_sql(const std::string& sql) {
   if (sql.size() > kMaxSqlBytes) {
-    return {.tree = nullptr,
+    return {.tree = {},
             .error = "the SQL is " + std::to_string(sql.size()) + " bytes, more than the " +
                      std::to_string(kMaxSqlBytes) + " the guard reads; shorten it"};
   }
   if (sql.size() <= kInlineSqlBytes) return run_parser(sql);
   ParserJob job{.sql = &sql, .outcome = {}};
   if (!run_on_parser_thread(job)) {
-    return {.tree = nullptr,
+    return {.tree = {},
             .error = "the SQL parser could not start a thread (out of memory or threads); try again"};
   }
   return std::move(job.outcome);

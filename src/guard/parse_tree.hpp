@@ -1,16 +1,16 @@
-// Runs PostgreSQL's own parser (libpg_query) and hands back its raw parse tree as JSON.
+// Runs PostgreSQL's own parser (libpg_query) and hands back its raw parse tree, read from its JSON.
 // Internal to guard/: this seam is the only place that touches pg_query.h.
 #pragma once
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "guard/tree.hpp"
 
 namespace guard {
 
 struct ParseOutcome {
   // {"version": 150001, "stmts": [{"stmt": {"SelectStmt": {...}}}, ...]} when `error` is empty.
-  nlohmann::json tree;
+  Tree tree;
   // Empty on success; otherwise why the SQL could not be read and what to do, quoting the parser, e.g.
   // `the SQL does not parse: syntax error at or near "FROM" at character 8; fix the SQL and send it again`.
   std::string error;

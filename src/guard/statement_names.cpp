@@ -52,8 +52,8 @@ std::string words_of(std::string_view node_type) {
 }
 
 // "OBJECT_MATVIEW" -> "MATERIALIZED VIEW", "TRANS_STMT_ROLLBACK_TO" -> "ROLLBACK TO".
-std::string enum_words(const nlohmann::json& fields, const char* key, std::string_view prefix) {
-  std::string value = fields.value(key, std::string());
+std::string enum_words(Tree::Node fields, const char* key, std::string_view prefix) {
+  std::string value(fields[key].string());
   if (value.starts_with(prefix)) value.erase(0, prefix.size());
   if (value == "MATVIEW") return "MATERIALIZED VIEW";
   if (value == "FDW") return "FOREIGN DATA WRAPPER";
@@ -61,23 +61,23 @@ std::string enum_words(const nlohmann::json& fields, const char* key, std::strin
   return value;
 }
 
-bool flag(const nlohmann::json& fields, const char* key) {
-  return fields.value(key, false);
+bool flag(Tree::Node fields, const char* key) {
+  return fields[key].is_true();
 }
 
 // Statements whose SQL keyword depends on a field of the node.
-std::optional<std::string> name_from_fields(std::string_view type, const nlohmann::json& fields) {
+std::optional<std::string> name_from_fields(std::string_view type, Tree::Node fields) {
   if (type == "TransactionStmt") return enum_words(fields, "kind", "TRANS_STMT_");
   if (type == "DropStmt") return "DROP " + enum_words(fields, "removeType", "OBJECT_");
   if (type == "AlterTableStmt") return "ALTER " + enum_words(fields, "objtype", "OBJECT_");
   if (type == "RenameStmt") return "ALTER " + enum_words(fields, "renameType", "OBJECT_") + " RENAME";
   if (type == "DefineStmt") return "CREATE " + enum_words(fields, "kind", "OBJECT_");
   if (type == "CreateTableAsStmt") {
-    const bool view = fields.value("objtype", std::string()) == "OBJECT_MATVIEW";
+    const bool view = fields["objtype"].string() == "OBJECT_MATVIEW";
     return view ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
   }
   if (type == "VariableSetStmt") {
-    return fields.value("kind", std::string()).starts_with("VAR_RESET") ? "RESET" : "SET";
+    return fields["kind"].string().starts_with("VAR_RESET") ? "RESET" : "SET";
   }
   if (type == "CreateFunctionStmt")
     return flag(fields, "is_procedure") ? "CREATE PROCEDURE" : "CREATE FUNCTION";
@@ -89,7 +89,7 @@ std::optional<std::string> name_from_fields(std::string_view type, const nlohman
 
 }  // namespace
 
-std::string statement_name(std::string_view node_type, const nlohmann::json& fields) {
+std::string statement_name(std::string_view node_type, Tree::Node fields) {
   if (auto name = name_from_fields(node_type, fields)) return *name;
   for (const auto& [type, name] : kFixedNames) {
     if (type == node_type) return std::string(name);

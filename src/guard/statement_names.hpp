@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "guard/tree.hpp"
 
 namespace guard {
 
 // `node_type` is the parse tree's node name ("DeleteStmt"), `fields` that node's object.
-std::string statement_name(std::string_view node_type, const nlohmann::json& fields);
+std::string statement_name(std::string_view node_type, Tree::Node fields);
 
 }  // namespace guard
