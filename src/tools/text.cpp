@@ -3,6 +3,7 @@
 // structuredContent instead, so the text is kept to a fifth of it: the line stays under 1.3x.
 // A rows answer can be megabytes: its rows are found without parsing them, and only those the text
 // has room for are read (a whole parse cost ~10x the query's own time on 10,000 wide rows).
+#include <charconv>
 #include <cstring>
 
 #include "tools/tool.hpp"
@@ -288,20 +289,79 @@ void write_table(TextWriter& out, const std::string& header, std::size_t count, 
   }
 }
 
+// What a rows answer says besides its rows, read in place: a parse of even a short answer's columns
+// cost more than the rest of its text.
+struct RowsHead {
+  std::vector<std::pair<std::string, std::string>> columns;  // name, type
+  std::optional<std::size_t> row_count;
+  bool truncated = false;
+  std::vector<std::string> notices;
+};
+
+// A JSON string's value from its text (parsed only when it has escapes); nothing for anything else.
+std::optional<std::string> string_value(std::string_view json) {
+  if (json.size() < 2 || json.front() != '"' || json.back() != '"') return std::nullopt;
+  const std::string_view inner = json.substr(1, json.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
+  Ordered parsed = Ordered::parse(json, nullptr, false);
+  if (!parsed.is_string()) return std::nullopt;
+  return parsed.get<std::string>();
+}
+
+// [{"name": …, "type": …}, …]
+std::optional<std::vector<std::pair<std::string, std::string>>> columns_of(std::string_view json) {
+  std::vector<std::pair<std::string, std::string>> columns;
+  ItemScanner items(json, '[', ']');
+  while (auto item = items.next()) {
+    ItemScanner members(*item, '{', '}');
+    std::string name, type;
+    while (auto key = members.next()) {
+      auto value = members.next();
+      auto key_text = string_value(*key);
+      if (!value || !key_text) return std::nullopt;
+      if (*key_text == "name") name = string_value(*value).value_or("");
+      if (*key_text == "type") type = string_value(*value).value_or("");
+    }
+    if (!members.complete()) return std::nullopt;
+    columns.emplace_back(std::move(name), std::move(type));
+  }
+  if (!items.complete()) return std::nullopt;
+  return columns;
+}
+
+// False when a member is not as a rows answer has it.
+bool read_head_member(RowsHead& head, std::string_view key, std::string_view value) {
+  if (key == "columns") {
+    auto columns = columns_of(value);
+    if (!columns) return false;
+    head.columns = std::move(*columns);
+  } else if (key == "truncated") {
+    head.truncated = value == "true";
+  } else if (key == "row_count") {
+    std::size_t count = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), count);
+    if (error == std::errc() && end == value.data() + value.size()) head.row_count = count;
+  } else if (key == "notices") {
+    Ordered notices = Ordered::parse(value, nullptr, false);
+    if (!notices.is_array()) return false;
+    for (const auto& notice : notices)
+      if (notice.is_string()) head.notices.push_back(notice.get<std::string>());
+  }
+  return true;
+}
+
 // False when a row is not as expected (then nothing of what was written counts). `rows` is the
 // answer's array of `count` rows, read only as far as the text has room for.
-bool write_rows_answer(TextWriter& out, const Ordered& head, std::size_t count, std::string_view rows) {
-  const Ordered& columns = head["columns"];
-  std::string summary = count_of(count, "row") + (head.value("truncated", false) ? " shown, more exist" : "");
+bool write_rows_answer(TextWriter& out, const RowsHead& head, std::size_t count, std::string_view rows) {
+  std::string summary = count_of(count, "row") + (head.truncated ? " shown, more exist" : "");
   summary += ". Columns: ";
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    summary += (c ? ", " : "") + columns[c].value("name", "") + " (" + columns[c].value("type", "") + ")";
+  for (std::size_t c = 0; c < head.columns.size(); ++c)
+    summary += (c ? ", " : "") + head.columns[c].first + " (" + head.columns[c].second + ")";
   out.line(summary + ".");
-  for (const auto& notice : head.value("notices", Ordered::array()))
-    out.line("Note: " + notice.get<std::string>());
+  for (const auto& notice : head.notices) out.line("Note: " + notice);
   if (count == 0) return true;
   Ordered names = Ordered::array();
-  for (const auto& column : columns) names.push_back(column.value("name", ""));
+  for (const auto& column : head.columns) names.push_back(column.first);
   ItemScanner scanner(rows, '[', ']');
   bool read = true;
   write_table(out, table_line(names), count, [&](std::size_t) {
@@ -314,9 +374,8 @@ bool write_rows_answer(TextWriter& out, const Ordered& head, std::size_t count, 
 }
 
 // How many rows the answer says it holds ("row_count"), or else counts them.
-std::optional<std::size_t> row_count(const Ordered& head, std::string_view rows) {
-  if (head.contains("row_count") && head["row_count"].is_number_unsigned())
-    return head["row_count"].get<std::size_t>();
+std::optional<std::size_t> row_count(const RowsHead& head, std::string_view rows) {
+  if (head.row_count) return head.row_count;
   auto items = items_of(rows, '[', ']');
   if (!items) return std::nullopt;
   return items->size();
@@ -328,7 +387,8 @@ std::optional<std::size_t> row_count(const Ordered& head, std::string_view rows)
 std::optional<std::string> render_rows(std::string_view structured, std::size_t budget,
                                        std::optional<std::string_view> known_rows) {
   ItemScanner members(structured, '{', '}');
-  Ordered head = Ordered::object();
+  RowsHead head;
+  bool has_columns = false;
   std::optional<std::string_view> rows;
   while (auto key_text = members.next()) {
     std::string_view key = *key_text;
@@ -337,16 +397,11 @@ std::optional<std::string> render_rows(std::string_view structured, std::size_t 
     auto value_text = members.next(key == "rows" ? known_rows : std::nullopt);
     if (!value_text) return std::nullopt;
     std::string_view value = *value_text;
-    if (key == "rows") {
-      rows = value;
-    } else if (key == "columns" || key == "truncated" || key == "notices" || key == "row_count") {
-      Ordered parsed = Ordered::parse(value, nullptr, false);
-      if (parsed.is_discarded()) return std::nullopt;
-      head[std::string(key)] = std::move(parsed);
-    }
+    if (key == "rows") rows = value;
+    has_columns = has_columns || key == "columns";
+    if (!read_head_member(head, key, value)) return std::nullopt;
   }
-  if (!members.complete() || !rows || !head.contains("columns") || !head["columns"].is_array())
-    return std::nullopt;
+  if (!members.complete() || !rows || !has_columns) return std::nullopt;
   auto count = row_count(head, *rows);
   if (!count) return std::nullopt;
   TextWriter out(budget);
