@@ -110,6 +110,7 @@ class Server {
   void start_task(const CallPtr& call, TaskEra era, std::optional<std::chrono::milliseconds> ttl);
   std::optional<int> log_threshold(const json& params) const;
   void finish(const CallPtr& call);
+  std::shared_ptr<db::CancelToken> spare_token();
   void make_tasks_when_due();
 
   tools::ToolSet& tools_;
@@ -134,8 +135,11 @@ class Server {
   std::condition_variable task_due_;  // a call may become a task, or closing
   bool reading_ = false;              // a thread holds the reading
   InputEnd input_end_ = InputEnd::kNotYet;
-  int running_ = 0;                          // calls running now, at most max_running_
-  std::deque<CallPtr> queue_;                // calls started while max_running_ ran
+  int running_ = 0;            // calls running now, at most max_running_
+  std::deque<CallPtr> queue_;  // calls started while max_running_ ran
+  // Tokens of calls that ended uncancelled and that nothing else can reach: a token is a pipe, and
+  // making one is three system calls.
+  std::vector<std::shared_ptr<db::CancelToken>> spare_tokens_;
   std::map<std::string, CallPtr> requests_;  // by id.dump(): calls whose request awaits its answer
   std::set<CallPtr> live_;                   // every call queued or running, task or not
   bool closing_ = false;
@@ -288,8 +292,8 @@ void Server::start_tool_call(const json& id, const json& params) {
         error_response(id, kInvalidParams, "Invalid params: arguments must be an object"));
   auto reporter =
       std::make_shared<CallReporter>(writer_, meta_field(params, "progressToken"), log_threshold(params));
-  auto call = std::make_shared<ToolCall>(ToolCall{
-      id, name, std::move(arguments), std::make_shared<db::CancelToken>(), std::move(reporter), "", {}});
+  auto call = std::make_shared<ToolCall>(
+      ToolCall{id, name, std::move(arguments), spare_token(), std::move(reporter), "", {}});
   bool modern = is_modern(params);
   // 2025-11-25: the client asks for a task. 2026-07-28: the client takes one, and the server decides.
   if (!modern && legacy_version_ == kFirstTasksVersion && params.contains("task")) {
@@ -429,6 +433,22 @@ void Server::finish(const CallPtr& call) {
   std::lock_guard lock(mutex_);
   live_.erase(call);
   if (live_.empty()) idle_.notify_all();
+  // Out of requests_ and live_, a call's token is out of every canceller's reach but a task's.
+  constexpr std::size_t kMostSpareTokens = 16;
+  if (task_id.empty() && !call->cancel->cancelled() && spare_tokens_.size() < kMostSpareTokens)
+    spare_tokens_.push_back(std::move(call->cancel));
+}
+
+std::shared_ptr<db::CancelToken> Server::spare_token() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!spare_tokens_.empty()) {
+      auto token = std::move(spare_tokens_.back());
+      spare_tokens_.pop_back();
+      return token;
+    }
+  }
+  return std::make_shared<db::CancelToken>();
 }
 
 // 2026-07-28: a call of a client that takes tasks, still running when its time comes, is answered

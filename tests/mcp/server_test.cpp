@@ -102,6 +102,11 @@ TEST_CASE("mcp: a cancelled call gets no response, and an id in use is refused",
       {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "slow"}}}});
   server.call("after", "echo");
   CHECK(server.next_response()["id"] == "after");  // nothing ever came for "slow"
+  // Tokens are reused, but never a cancelled one: a call that got it would be answered with nothing.
+  for (int i = 0; i < 20; ++i) {
+    server.call(i, "echo");
+    CHECK(server.next_response()["id"] == i);
+  }
 }
 
 TEST_CASE("mcp: a stop cancels running calls and serve returns", "[mcp]") {
