@@ -240,6 +240,7 @@ namespace {
 struct Parsed {
   Endpoint endpoint{"localhost", 5432, "", ""};
   std::string ports = "5432";
+  std::string options;  // startup options the URL itself gives, e.g. "-c search_path=reporting"
 };
 
 fam::Result<Parsed> parse_conninfo(const std::string& conninfo) {
@@ -261,6 +262,7 @@ fam::Result<Parsed> parse_conninfo(const std::string& conninfo) {
     if (key == "port") parsed.ports = o->val;
     if (key == "user") parsed.endpoint.user = o->val;
     if (key == "dbname") parsed.endpoint.dbname = o->val;
+    if (key == "options") parsed.options = o->val;
   }
   parsed.endpoint.port = std::atoi(parsed.ports.c_str());
   return parsed;
@@ -294,6 +296,18 @@ std::vector<Endpoint> tcp_hosts(const Parsed& parsed) {
     endpoints.push_back(std::move(endpoint));
   }
   return endpoints;
+}
+
+// The startup options libpq would send for `conninfo` on its own: the URL's, or else PGOPTIONS.
+std::string own_options(const std::string& conninfo) {
+  auto parsed = parse_conninfo(conninfo);
+  if (parsed && !parsed->options.empty()) return parsed->options;
+  const char* environment = std::getenv("PGOPTIONS");
+  return environment ? environment : "";
+}
+
+std::string with_space(std::string text) {
+  return text.empty() ? text : text + " ";
 }
 
 }  // namespace
@@ -332,8 +346,10 @@ fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
                                                        const std::optional<Route>& route,
                                                        const CancelToken& cancel) {
   // The settings as the session's own, when the way to the server keeps them; PgBouncer refuses
-  // startup options unless told to ignore them (then the marker is missing).
-  const std::string options = startup_options({settings.statement_timeout, settings.application_name});
+  // startup options unless told to ignore them (then the marker is missing). Ours come after any
+  // the URL or PGOPTIONS gives, which they would otherwise replace, so that ours win where both set one.
+  const std::string options = with_space(own_options(settings.conninfo)) +
+                              startup_options({settings.statement_timeout, settings.application_name});
   auto conn = connect_with(settings, route, options.c_str(), cancel);
   if (!conn && conn.failure().message.find("unsupported startup parameter") != std::string::npos)
     conn = connect_with(settings, route, nullptr, cancel);

@@ -75,6 +75,18 @@ TEST_CASE("a statement that runs past the timeout is stopped and the next call w
   CHECK(next["isError"] == false);
 }
 
+TEST_CASE("startup options the URL gives are kept, and the server's own settings still win",
+          "[read-only][direct-only]") {
+  std::string url = testing::ro_url();
+  url += (url.find('?') == std::string::npos ? "?" : "&") +
+         std::string("options=-c%20search_path%3Dreporting%20-c%20statement_timeout%3D1");
+  McpClient client({"--database-url", url, "--database-password-file", testing::ro_password_file()},
+                   /*bare=*/true);
+  json settings = client.call_tool(
+      "query", {{"sql", "SELECT current_setting('search_path'), current_setting('statement_timeout')"}});
+  CHECK(settings["structuredContent"]["rows"][0] == json::array({"reporting", "30s"}));
+}
+
 TEST_CASE("nothing a call does survives into the next call on the same connection", "[read-only]") {
   McpClient client({"--pool-size", "1"});
   // Every call runs with the same settings: the session's own on a direct connection (startup
