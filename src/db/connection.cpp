@@ -306,7 +306,7 @@ std::string own_options(const std::string& conninfo) {
   return environment ? environment : "";
 }
 
-std::string with_space(std::string text) {
+std::string with_space(const std::string& text) {
   return text.empty() ? text : text + " ";
 }
 
