@@ -51,8 +51,8 @@ json random_value(std::mt19937& random, int depth) {
     case 2:
       return (pick(100000) - 50000) / 7.0;
     case 3: {
-      static const char* const kPieces[] = {"a",    "Z",    " ", "\"", "\\", "/",          "\n",   "\t",
-                                            "\x01", "\x1f", "é", "€",  "😀",  "SelectStmt", "sval", ""};
+      static constexpr const char* kPieces[] = {"a",    "Z",    " ", "\"", "\\", "/",          "\n",   "\t",
+                                                "\x01", "\x1f", "é", "€",  "😀",  "SelectStmt", "sval", ""};
       std::string text;
       for (int i = pick(6); i > 0; --i) text += kPieces[pick(16)];
       return text;
@@ -73,46 +73,49 @@ json random_value(std::mt19937& random, int depth) {
 
 }  // namespace
 
+// What libpg_query makes of SELECT 1.
+constexpr const char* kSelectOne =
+    R"({"version":150001,"stmts":[{"stmt":{"SelectStmt":{"targetList":[{"ResTarget":{"val":)"
+    R"({"A_Const":{"ival":{"ival":1},"location":7}},"location":7}}],"limitOption":"LIMIT_OPTION_DEFAULT",)"
+    R"("op":"SETOP_NONE"}}}]})";
+
 TEST_CASE("tree: accepts what nlohmann accepts, and reads the same values", "[guard][tree]") {
-  for (
-      const char* text : {
-          R"({"a":[1,-2.5e3,true,null,"x\"y\\z\u00e9\ud83d\ude00\/"],"b":{},"c":[]})",
-          " [ 1 , [ [ ] ] , { \"k\" : \"v\" } ] ",
-          R"({"version":150001,"stmts":[{"stmt":{"SelectStmt":{"targetList":[{"ResTarget":{"val":)"
-          R"({"A_Const":{"ival":{"ival":1},"location":7}},"location":7}}],"limitOption":"LIMIT_OPTION_DEFAULT",)"
-          R"("op":"SETOP_NONE"}}}]})",
-          "\"raw é € 😀\"",
-          "0",
-          "-0.0e-7",
-          R"({"\u0041\n":1})",
-          "[1,]",
-          R"({"a":1,})",
-          R"({"a" 1})",
-          R"({"a":1}})",
-          "[01]",
-          "[1.]",
-          "[.5]",
-          "[1e]",
-          "[-]",
-          R"(["\ud800"])",
-          R"(["\udc00"])",
-          R"(["\ud800\u0041"])",
-          R"(["\x"])",
-          R"(["\u12G4"])",
-          "[\"a\x01\"]",
-          "[\"\xC0\x80\"]",
-          "[\"\xED\xA0\x80\"]",
-          "[\"\xF4\x90\x80\x80\"]",
-          "[\"\xE2\x82\"]",
-          "[\"\x80\"]",
-          "{} x",
-          "",
-          "tru",
-          "nul",
-          "\"abc",
-          "[",
-          "{\"a\":",
-      }) {
+  for (const char* text : {
+           R"({"a":[1,-2.5e3,true,null,"x\"y\\z\u00e9\ud83d\ude00\/"],"b":{},"c":[]})",
+           " [ 1 , [ [ ] ] , { \"k\" : \"v\" } ] ",
+           kSelectOne,
+           "\"raw é € 😀\"",
+           "0",
+           "-0.0e-7",
+           R"({"\u0041\n":1})",
+           "[1,]",
+           R"({"a":1,})",
+           R"({"a" 1})",
+           R"({"a":1}})",
+           "[01]",
+           "[1.]",
+           "[.5]",
+           "[1e]",
+           "[-]",
+           R"(["\ud800"])",
+           R"(["\udc00"])",
+           R"(["\ud800\u0041"])",
+           R"(["\x"])",
+           R"(["\u12G4"])",
+           "[\"a\x01\"]",
+           "[\"\xC0\x80\"]",
+           "[\"\xED\xA0\x80\"]",
+           "[\"\xF4\x90\x80\x80\"]",
+           "[\"\xE2\x82\"]",
+           "[\"\x80\"]",
+           "{} x",
+           "",
+           "tru",
+           "nul",
+           "\"abc",
+           "[",
+           "{\"a\":",
+       }) {
     check_same_as_nlohmann(text);
   }
 }
