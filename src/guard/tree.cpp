@@ -293,22 +293,25 @@ Tree::Node Tree::Node::at(std::size_t index) const {
   return Node();
 }
 
-std::optional<double> Tree::Node::number() const {
-  if (!is_number()) return std::nullopt;
-  const std::string_view text = tree_->view(entry().text);
-  double value = 0;
+namespace {
+
+// All of `text` as a T, or nothing.
+template <class T>
+std::optional<T> read_as(std::string_view text) {
+  T value{};
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
+}  // namespace
+
+std::optional<double> Tree::Node::number() const {
+  return is_number() ? read_as<double>(tree_->view(entry().text)) : std::nullopt;
+}
+
 std::optional<long> Tree::Node::integer() const {
-  if (!is_number()) return std::nullopt;
-  const std::string_view text = tree_->view(entry().text);
-  long value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return is_number() ? read_as<long>(tree_->view(entry().text)) : std::nullopt;
 }
 
 }  // namespace guard
