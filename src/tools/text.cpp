@@ -195,11 +195,11 @@ bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-// JSON text without the spaces between its tokens, as the parser would dump it (numbers as written).
-// Copied a run at a time: the values module writes no spaces, so there is one run between strings.
-std::string compact(std::string_view json) {
-  std::string out;
-  out.reserve(json.size());
+// Appends JSON text without the spaces between its tokens, as the parser would dump it (numbers as
+// written), a run at a time: the values module writes no spaces, so there is one run between
+// strings. Text with a string that does not end is appended as it is.
+void append_compact(std::string& out, std::string_view json) {
+  const std::size_t start = out.size();
   for (std::size_t i = 0; i < json.size();) {
     if (is_space(json[i])) {
       ++i;
@@ -208,14 +208,17 @@ std::string compact(std::string_view json) {
     std::size_t end = i;
     if (json[i] == '"') {
       end = skip_string(json, i);
-      if (end == kBad) return std::string(json);
+      if (end == kBad) {
+        out.resize(start);
+        out.append(json);
+        return;
+      }
     } else {
       while (end < json.size() && json[end] != '"' && !is_space(json[end])) ++end;
     }
     out.append(json.substr(i, end - i));
     i = end;
   }
-  return out;
 }
 
 // {"type":"Point","coordinates":[x,y]} as POINT(x y), as point_text does.
@@ -233,44 +236,68 @@ std::optional<std::string> point_of(std::string_view json) {
   return "POINT(" + std::string(xy.substr(0, comma)) + " " + std::string(xy.substr(comma + 1)) + ")";
 }
 
-std::string escape_bars(std::string text) {
-  if (text.find('|') == std::string::npos) return text;
-  std::string escaped;
-  for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-  return escaped;
+// Appends `text` with each '|' escaped, so that a row stays one line of cells.
+void append_escaping_bars(std::string& out, std::string_view text) {
+  for (std::size_t at = 0;;) {
+    const std::size_t bar = text.find('|', at);
+    out.append(text.substr(at, bar == std::string_view::npos ? bar : bar - at));
+    if (bar == std::string_view::npos) return;
+    out += "\\|";
+    at = bar + 1;
+  }
 }
 
-// One cell from its JSON text, rendered as cell() renders the parsed value, but read in place:
-// strings without escapes bare, numbers, objects and arrays as compact JSON with their numbers as
-// written (the values module writes well-formed UTF-8 and JSON); a string with escapes is parsed.
-std::optional<std::string> cell_of(std::string_view json) {
-  if (json.empty()) return std::nullopt;
-  if (json == "null") return "NULL";
-  const char first = json.front();
-  if (first != '"' && first != '{' && first != '[') return std::string(json);  // numbers, true, false
-  if (first == '{' || first == '[') {
-    std::string text = compact(json);
-    if (auto point = point_of(text)) return point;
-    return escape_bars(std::move(text));
+// Appends one cell from its JSON text, rendered as cell() renders the parsed value, but read in
+// place: strings without escapes bare, numbers, objects and arrays as compact JSON with their
+// numbers as written (the values module writes well-formed UTF-8 and JSON); a string with escapes
+// is parsed. False, with nothing appended, when it is not a JSON value.
+bool append_cell(std::string& line, std::string_view json) {
+  if (json.empty()) return false;
+  if (json == "null") {
+    line += "NULL";
+    return true;
   }
-  bool plain = json.size() >= 2 && std::all_of(json.begin() + 1, json.end() - 1, [](char c) {
-                 return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20;
-               });
-  if (plain) return escape_bars(std::string(json.substr(1, json.size() - 2)));
+  const char first = json.front();
+  if (first != '"' && first != '{' && first != '[') {  // numbers, true, false
+    line += json;
+    return true;
+  }
+  const std::size_t start = line.size();
+  if (first == '{' || first == '[') {
+    append_compact(line, json);
+    const std::string_view written = std::string_view(line).substr(start);
+    if (auto point = point_of(written)) {
+      line.resize(start);
+      line += *point;
+    } else if (written.find('|') != std::string_view::npos) {
+      const std::string text(written);
+      line.resize(start);
+      append_escaping_bars(line, text);
+    }
+    return true;
+  }
+  const std::string_view inner = json.size() >= 2 ? json.substr(1, json.size() - 2) : std::string_view();
+  const bool plain = json.size() >= 2 && std::all_of(inner.begin(), inner.end(), [](char c) {
+                       return c != '\\' && c != '"' && static_cast<unsigned char>(c) >= 0x20;
+                     });
+  if (plain) {
+    append_escaping_bars(line, inner);
+    return true;
+  }
   Ordered value = Ordered::parse(json, nullptr, false);
-  if (value.is_discarded()) return std::nullopt;
-  return cell(value);
+  if (value.is_discarded()) return false;
+  line += cell(value);
+  return true;
 }
 
 // A row of the answer from its JSON text, or nothing when it is not an array of values.
 std::optional<std::string> row_line(std::string_view row) {
   ItemScanner values(row, '[', ']');
   std::string line;
+  line.reserve(row.size());
   for (bool first = true; auto value = values.next(); first = false) {
-    auto text = cell_of(*value);
-    if (!text) return std::nullopt;
     if (!first) line += " | ";
-    line += *text;
+    if (!append_cell(line, *value)) return std::nullopt;
   }
   if (!values.complete()) return std::nullopt;
   return line;

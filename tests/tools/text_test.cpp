@@ -46,6 +46,16 @@ TEST_CASE("text of a rows answer reads strings with escaped quotes and backslash
   CHECK_THAT(text, Contains(R"(ends in \ | {"k":"]\"}"})"));
 }
 
+TEST_CASE("text cells: bars escaped, points as WKT, JSON compacted, numbers as written", "[tools][text]") {
+  const std::string structured =
+      R"({"columns":[{"name":"a|b","type":"text"},{"name":"g","type":"geometry"},{"name":"j","type":"jsonb"},)"
+      R"({"name":"n","type":"numeric"}],"rows":[["x|y",{"type":"Point","coordinates":[1.5,-2e-3]},)"
+      R"({"k": [1, "p|q"], "s": "a b"},1.50]],"row_count":1,"truncated":false})";
+  const std::string text = tools::render_text(structured);
+  CHECK_THAT(text, Contains("a\\|b | g | j | n"));
+  CHECK_THAT(text, Contains(R"(x\|y | POINT(1.5 -2e-3) | {"k":[1,"p\|q"],"s":"a b"} | 1.50)"));
+}
+
 TEST_CASE("text of a rows answer told where its rows are is the same, and a wrong place is ignored",
           "[tools][text]") {
   const std::string structured = rows_answer(20'000, R"(,"notices":["after the rows"])");
