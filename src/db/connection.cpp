@@ -240,7 +240,8 @@ namespace {
 struct Parsed {
   Endpoint endpoint{"localhost", 5432, "", ""};
   std::string ports = "5432";
-  std::string options;  // startup options the URL itself gives, e.g. "-c search_path=reporting"
+  std::string options;   // startup options the URL itself gives, e.g. "-c search_path=reporting"
+  bool service = false;  // it names a service (pg_service.conf), which may give options too
 };
 
 fam::Result<Parsed> parse_conninfo(const std::string& conninfo) {
@@ -263,6 +264,7 @@ fam::Result<Parsed> parse_conninfo(const std::string& conninfo) {
     if (key == "user") parsed.endpoint.user = o->val;
     if (key == "dbname") parsed.endpoint.dbname = o->val;
     if (key == "options") parsed.options = o->val;
+    if (key == "service") parsed.service = true;
   }
   parsed.endpoint.port = std::atoi(parsed.ports.c_str());
   return parsed;
@@ -298,16 +300,23 @@ std::vector<Endpoint> tcp_hosts(const Parsed& parsed) {
   return endpoints;
 }
 
-// The startup options libpq would send for `conninfo` on its own: the URL's, or else PGOPTIONS.
-std::string own_options(const std::string& conninfo) {
-  auto parsed = parse_conninfo(conninfo);
-  if (parsed && !parsed->options.empty()) return parsed->options;
+// The startup options to connect with: the call settings after any the URL or PGOPTIONS gives
+// (which ours would otherwise replace, and then win over). None when a service is named: libpq
+// takes its options from pg_service.conf only when the connection sends none.
+std::optional<std::string> options_to_send(const Settings& settings) {
+  auto parsed = parse_conninfo(settings.conninfo);
+  if ((parsed && parsed->service) || std::getenv("PGSERVICE")) return std::nullopt;
   const char* environment = std::getenv("PGOPTIONS");
-  return environment ? environment : "";
+  std::string own = parsed && !parsed->options.empty() ? parsed->options : environment ? environment : "";
+  if (!own.empty()) own += ' ';
+  return own + startup_options({settings.statement_timeout, settings.application_name});
 }
 
-std::string with_space(const std::string& text) {
-  return text.empty() ? text : text + " ";
+// A pooler that passes no startup options on may refuse them (PgBouncer: "unsupported startup
+// parameter: options", or "… in options: statement_timeout"); then the connection is made without.
+bool refused_options(const Failure& failure) {
+  return failure.message.find("startup parameter") != std::string::npos ||
+         failure.message.find("options") != std::string::npos;
 }
 
 }  // namespace
@@ -345,13 +354,10 @@ Connection::Connection(PGconn* conn, const Settings& settings, bool settings_in_
 fam::Result<std::unique_ptr<Session>> Connection::open(const Settings& settings,
                                                        const std::optional<Route>& route,
                                                        const CancelToken& cancel) {
-  // The settings as the session's own, when the way to the server keeps them; PgBouncer refuses
-  // startup options unless told to ignore them (then the marker is missing). Ours come after any
-  // the URL or PGOPTIONS gives, which they would otherwise replace, so that ours win where both set one.
-  const std::string options = with_space(own_options(settings.conninfo)) +
-                              startup_options({settings.statement_timeout, settings.application_name});
-  auto conn = connect_with(settings, route, options.c_str(), cancel);
-  if (!conn && conn.failure().message.find("unsupported startup parameter") != std::string::npos)
+  // The settings as the session's own, where the way to the server keeps them: the marker says so.
+  const std::optional<std::string> options = options_to_send(settings);
+  auto conn = connect_with(settings, route, options ? options->c_str() : nullptr, cancel);
+  if (!conn && options && refused_options(conn.failure()))
     conn = connect_with(settings, route, nullptr, cancel);
   if (!conn) return conn.failure();
   auto marker = ask_value(conn->get(), startup_marker_query(), settings, cancel);

@@ -73,7 +73,7 @@ class Connection final : public Session {
   std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                      std::vector<Table>& tables);
   // Reads the replies of the last call's close, and fails unless it rolled back and discarded.
-  std::optional<Failure> settle(const CancelToken& cancel);
+  std::optional<Failure> settle();
   std::optional<Failure> stream(const Statement& statement, const CancelToken& cancel, bool prologue);
   std::optional<Failure> run_gated(std::span<const Statement> statements,
                                    std::span<const Statement>::iterator gate, const CancelToken& cancel,

@@ -311,13 +311,16 @@ std::optional<Failure> Connection::run_gated(std::span<const Statement> statemen
   return run_segment(plan_rest(after, before.size()), cancel, tables);
 }
 
-std::optional<Failure> Connection::settle(const CancelToken& cancel) {
+// Not the call's token: a cancel sent while the server sits idle between calls is ignored there, and
+// would be lost for the call that follows (wait() sends one cancel a call).
+std::optional<Failure> Connection::settle() {
+  static const CancelToken never_cancelled;
   close_owed_ = false;
   auto deadline = Clock::now() + kGrace;
   std::vector<Table> none;
   StreamProgress not_the_calls;  // so that a failure here leaves the call unanswered, to be retried
   Replies replies(
-      conn_.get(), [&] { return wait(Until::kReadable, deadline, cancel); }, not_the_calls);
+      conn_.get(), [&] { return wait(Until::kReadable, deadline, never_cancelled); }, not_the_calls);
   for (const Step& step : plan_close())
     if (!replies.read(step, none)) break;
   const bool settled = !replies.failure && PQexitPipelineMode(conn_.get()) == 1 &&
@@ -329,10 +332,12 @@ std::optional<Failure> Connection::settle(const CancelToken& cancel) {
 }
 
 Outcome Connection::run(std::span<const Statement> statements, const CancelToken& cancel) {
-  cancel_sent_ = false;
   stream_ = {};
+  cancel_sent_ = false;
+  if (cancel.cancelled()) return Failure{FailureKind::kCancelled, "the call was cancelled", "57014"};
   if (close_owed_) {
-    if (auto failure = settle(cancel)) return *failure;
+    if (auto failure = settle()) return *failure;
+    cancel_sent_ = false;  // settle's own, if it sent one: the call's is yet to come
   }
   notices_.clear();
   notices_left_out_ = 0;

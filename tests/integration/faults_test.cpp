@@ -1,9 +1,11 @@
 // Faults while an analyst works: the call in flight fails with an error that says what happened,
 // and the next call works, with no restart of the program.
 #include <cstdlib>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 
+#include "db/db.hpp"
 #include "mcp_client.hpp"
 
 using testing::json;
@@ -100,4 +102,28 @@ TEST_CASE("a database with no connection left for the role says so, and what to 
     CHECK(why.find("no connection left for this role") != std::string::npos);
   }
   next_call_works(client);
+}
+
+// Below the protocol: a call whose cancel came before it reached the database (while the guard ran,
+// or the pool was busy) is not sent at all. The server sits idle then, and would ignore a cancel.
+TEST_CASE("db: a call cancelled before it reaches the database is not sent, and the next call works",
+          "[faults]") {
+  db::Settings settings;
+  settings.conninfo = testing::ro_url();
+  std::string password;
+  std::getline(std::ifstream(testing::ro_password_file()), password);
+  settings.password = password;
+  settings.pool_size = 1;
+  db::Database database(settings);
+  db::CancelToken live;
+  REQUIRE_FALSE(database.connect(live));
+  const db::Statement first[] = {db::Statement::trusted("SELECT 1")};
+  REQUIRE(database.run(first, live));  // its close is read at the start of the next call
+  db::CancelToken cancelled;
+  cancelled.cancel();
+  const db::Statement endless[] = {db::Statement::trusted("SELECT pg_sleep(600)")};
+  db::Outcome outcome = database.run(endless, cancelled);
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.failure().kind == fam::FailureKind::kCancelled);
+  CHECK(database.run(first, live));
 }
