@@ -68,8 +68,8 @@ class Connection final : public Session {
   void send_cancel(Clock::time_point& deadline);
   // Beats the running call's heartbeat when one is due.
   void beat_if_due();
-  // Sends `plan`, then reads every reply: one round trip, under one deadline.
-  // Sends `plan`, then reads every reply but those of its close, which are owed (close_owed_).
+  // Sends `plan`, then reads every reply but those of its close, which are owed (close_owed_): one
+  // round trip, under one deadline.
   std::optional<Failure> run_segment(const std::vector<Step>& plan, const CancelToken& cancel,
                                      std::vector<Table>& tables);
   // Reads the replies of the last call's close, and fails unless it rolled back and discarded.

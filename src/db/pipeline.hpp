@@ -28,7 +28,7 @@ struct Step {
   bool closing = false;
 };
 
-// What every call sets for its own transaction only (SET LOCAL).
+// What every call runs with: set for its own transaction only (SET LOCAL), unless the session has it.
 struct CallSettings {
   std::chrono::milliseconds statement_timeout;
   // Who runs the call, in pg_stat_activity; set per call too, since behind PgBouncer the session's
@@ -44,10 +44,10 @@ struct CallSettings {
 std::string startup_options(const CallSettings& settings);
 std::string startup_marker_query();  // its one value is "on" in such a process
 
-// BEGIN READ ONLY · SET LOCAL (set_config ×9, unless in_session) · each statement (DECLARE + FETCH for a
-// cursor) · sync · ROLLBACK · sync · DISCARD ALL · sync. ROLLBACK in a segment of its own runs even when the
-// first segment failed; DISCARD ALL alone in the last drops whatever a statement left in the
-// session (prepared statements, advisory locks).
+// BEGIN READ ONLY · SET LOCAL (set_config ×9, unless in_session) · each statement (DECLARE +
+// FETCH for a cursor) · sync · ROLLBACK · sync · DISCARD ALL · sync. ROLLBACK in a segment of its
+// own runs even when the first segment failed; DISCARD ALL alone in the last drops whatever a
+// statement left in the session (prepared statements, advisory locks).
 std::vector<Step> plan_call(std::span<const Statement> statements, const CallSettings& settings);
 
 // A streamed statement's call, in segments that each end with a sync and are read before the next

@@ -21,8 +21,8 @@ constexpr std::size_t kInlineSqlBytes = std::size_t{8} << 10;
 // Mapped lazily: only the pages a parse touches are committed.
 constexpr std::size_t kParserStackBytes = std::size_t{64} << 20;
 // kMaxSqlBytes (guard.hpp): 256 KiB × ~85 B ≈ 22 MiB, a 3× margin under kParserStackBytes; far beyond
-// any real query (long IN lists are flat and cost no depth). The worst case takes seconds and ~300 MB
-// of JSON DOM.
+// any real query (long IN lists are flat and cost no depth). The worst case takes seconds (and took ~300 MB
+// when the tree was read into nlohmann objects; not measured since guard::Tree).
 static_assert(kMaxSqlBytes * 85 * 3 <= kParserStackBytes);
 
 // Owns one pg_query_parse() result; the parse tree and error live in libpg_query's memory until freed.

@@ -91,8 +91,6 @@ std::string raw_response(const json& id, std::string_view result_object) {
 
 namespace {
 
-// Appends a tools/call result object to `out`: the answer is copied once, into the line that carries
-// it (a 10,000-row answer is megabytes).
 // `,"_meta":{<serverInfo key>:{"name":…,"title":…,"version":…}}}`, the close of a result whose
 // _meta holds only the server's identity, written as server_identity(info) would be dumped.
 void append_identity_meta(std::string& out, const ServerInfo& info) {
@@ -107,6 +105,8 @@ void append_identity_meta(std::string& out, const ServerInfo& info) {
   out += "}}}";
 }
 
+// Appends a tools/call result object to `out`: the answer is copied once, into the line that carries
+// it (a 10,000-row answer is megabytes).
 void append_tool_result(std::string& out, const tools::CallResult& result, const ServerInfo& info,
                         const json& meta) {
   const std::string& text = result ? result->text : result.failure().message;
